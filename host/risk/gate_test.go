@@ -1,0 +1,242 @@
+package risk
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// testFees is KRX-like: 0.015 % commission each side, 0.18 % tax on sells,
+// rounded down to the won.
+type testFees struct{}
+
+func (testFees) Compute(side market.Side, value int64) (fee, tax int64) {
+	fee = value * 15 / 100_000
+	if side == market.Sell {
+		tax = value * 18 / 10_000
+	}
+	return fee, tax
+}
+
+var t0 = time.Date(2024, 3, 4, 10, 0, 0, 0, market.Seoul)
+
+func testLimits() Limits {
+	return Limits{
+		MaxPositionShares: 1_000, MaxPositionValue: 50_000_000, MaxOrderValue: 10_000_000,
+		MaxOpenOrders: 20, MaxOrdersPerMinute: 3, MaxDailyLoss: 1_000_000, MaxAccountDailyLoss: 1_500_000,
+		MarketBuyCollarBP: 100,
+	}
+}
+
+// scenario is a 100-share limit buy of 005930 at 70,000 won by a strategy
+// with 100,000,000 won, holding 50 shares; each case changes one thing.
+type scenario struct {
+	lim Limits
+	o   market.Order
+	x   Exposure
+	q   Quote
+}
+
+func baseScenario() scenario {
+	return scenario{
+		lim: testLimits(),
+		o: market.Order{ID: 1, Strategy: "s", Symbol: "005930", Side: market.Buy, Type: market.LimitOrder,
+			Qty: 100, Price: 70_000, Created: t0, Status: market.OrderNew},
+		x: Exposure{Cash: 100_000_000, Held: 50},
+		q: Quote{Last: 70_000, PrevClose: 70_000},
+	}
+}
+
+func TestAdmitRules(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(s *scenario)
+		rule   Rule // "" = admitted
+		reason string
+	}{
+		{"base", func(*scenario) {}, "", ""},
+		{"invalid qty", func(s *scenario) { s.o.Qty = 0 }, RuleInvalid, "qty"},
+		{"order value at limit", func(s *scenario) { s.o.Qty = 142; s.o.Price = 70_000 }, "", ""},
+		{"order value over", func(s *scenario) { s.o.Qty = 120; s.o.Price = 100_000; s.q.PrevClose = 100_000 },
+			RuleOrderValue, "max order value: 12,000,000 won > 10,000,000"},
+		{"market order value uses last", func(s *scenario) {
+			s.o.Type, s.o.Price, s.o.Side, s.x.Held = market.MarketOrder, 0, market.Sell, 200
+			s.o.Qty, s.q.Last = 150, 70_000
+		}, RuleOrderValue, "10,500,000 won > 10,000,000"},
+		{"open orders below", func(s *scenario) { s.x.OpenOrders = 19 }, "", ""},
+		{"open orders at limit", func(s *scenario) { s.x.OpenOrders = 20 }, RuleOpenOrders, "20 open orders >= 20"},
+		{"on tick grid", func(s *scenario) { s.o.Price = 70_100 }, "", ""},
+		{"off tick grid", func(s *scenario) { s.o.Price = 70_050 }, RuleTickSize, "70,050 won is not on the tick grid"},
+		{"inside limits", func(s *scenario) { s.o.Price = 91_000; s.o.Qty = 10 }, "", ""},
+		{"above upper limit", func(s *scenario) { s.o.Price = 91_100; s.o.Qty = 10 }, RulePriceLimit,
+			"91,100 won outside today's limits 49,000..91,000"},
+		{"below lower limit", func(s *scenario) { s.o.Price = 48_900; s.o.Qty = 10 }, RulePriceLimit, "outside"},
+		{"limits unknown", func(s *scenario) { s.o.Price = 91_100; s.o.Qty = 10; s.q.PrevClose = 0 }, "", ""},
+		{"market without price", func(s *scenario) { s.o.Type, s.o.Price, s.q.Last = market.MarketOrder, 0, 0 },
+			RuleNoPrice, "before any trade"},
+		{"position shares at limit", func(s *scenario) { s.o.Price, s.q.PrevClose = 1_000, 0; s.x.Held, s.x.OpenBuyQty = 800, 100 }, "", ""},
+		{"position shares over", func(s *scenario) { s.o.Price, s.q.PrevClose = 1_000, 0; s.x.Held, s.x.OpenBuyQty = 800, 101 },
+			RulePositionShares, "1,001 shares of 005930 after this order > 1,000"},
+		{"position value over", func(s *scenario) { s.x.Held = 700 }, RulePositionValue,
+			"56,000,000 won of 005930 after this order > 50,000,000"},
+		{"sell what is free", func(s *scenario) { s.o.Side, s.o.Qty, s.x.OpenSellQty = market.Sell, 45, 5 }, "", ""},
+		{"sell more than free", func(s *scenario) { s.o.Side, s.o.Qty, s.x.OpenSellQty = market.Sell, 46, 5 },
+			RuleHoldings, "sell of 46 shares of 005930, 45 free (50 held, 5 on open sells)"},
+		{"sell when flat", func(s *scenario) { s.o.Side, s.x.Held = market.Sell, 0 }, RuleHoldings, "0 free"},
+		{"cash enough", func(s *scenario) { s.x.Cash, s.x.Committed = 9_001_050, 2_000_000 }, "", ""},
+		{"cash short by fees", func(s *scenario) { s.x.Cash, s.x.Committed = 9_001_049, 2_000_000 }, RuleCash,
+			"order needs 7,001,050 won with fees, 7,001,049 free"},
+		{"market buy cash at collar", func(s *scenario) {
+			s.o.Type, s.o.Price, s.x.Cash = market.MarketOrder, 0, 7_070_000 // 70,700 × 100 + fee > cash
+		}, RuleCash, "order needs 7,071,060 won"},
+		{"rule off", func(s *scenario) { s.lim.MaxOrderValue = 0; s.o.Qty = 140 }, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := baseScenario()
+			tc.change(&s)
+			g := New(s.lim, testFees{})
+			id := g.Register("s", 100_000_000)
+			err := g.Admit(id, &s.o, s.x, s.q)
+			checkRejection(t, err, tc.rule, tc.reason)
+		})
+	}
+}
+
+func checkRejection(t *testing.T, err error, rule Rule, reason string) {
+	t.Helper()
+	if rule == "" {
+		if err != nil {
+			t.Fatalf("refused: %v", err)
+		}
+		return
+	}
+	var r *Rejection
+	if !errors.As(err, &r) {
+		t.Fatalf("err = %v, want a rejection by %q", err, rule)
+	}
+	if r.Rule != rule || !strings.Contains(r.Error(), reason) {
+		t.Fatalf("rejection %q (rule %q), want rule %q with %q", r.Error(), r.Rule, rule, reason)
+	}
+	if !strings.HasPrefix(r.Error(), string(rule)+": ") {
+		t.Fatalf("reason %q does not start with the rule", r.Error())
+	}
+}
+
+func TestCollarPrice(t *testing.T) {
+	g := New(testLimits(), testFees{})
+	buy := market.Order{Side: market.Buy, Type: market.MarketOrder}
+	for _, tc := range []struct {
+		last, prev, want int64
+	}{
+		{70_000, 0, 70_700},      // +1 % is on the grid
+		{70_050, 0, 70_800},      // 70,750.5 rounds up to the 100-won grid
+		{90_500, 70_000, 91_000}, // capped at the upper limit
+		{1_000, 0, 1_010},
+		{1, 0, 2}, // +1 % of 1 won rounds up to a whole tick
+	} {
+		if got := g.Price(&buy, Quote{Last: tc.last, PrevClose: tc.prev}); got != tc.want {
+			t.Errorf("collar of %d (prev %d) = %d, want %d", tc.last, tc.prev, got, tc.want)
+		}
+	}
+}
+
+func TestOrderRateSlidingWindow(t *testing.T) {
+	s := baseScenario()
+	g := New(s.lim, testFees{}) // 3 orders per minute
+	id := g.Register("s", 100_000_000)
+	at := func(d time.Duration) *market.Order { o := s.o; o.Created = t0.Add(d); return &o }
+	for _, step := range []struct {
+		at   time.Duration
+		rule Rule
+	}{
+		{0, ""}, {10 * time.Second, ""}, {20 * time.Second, ""},
+		{59 * time.Second, RuleOrderRate}, // 3 in [0:59): full
+		{60 * time.Second, ""},            // the order at 0 left the window
+		{61 * time.Second, RuleOrderRate}, // 10, 20, 60 remain
+		{70 * time.Second, ""},            // 10 left
+		{130 * time.Second, ""},           // 20, 60, 70 left; 130 alone
+	} {
+		checkRejection(t, g.Admit(id, at(step.at), s.x, s.q), step.rule, "")
+	}
+	// A refused order does not count: a flood of refusals does not lock
+	// the strategy out once the window has moved.
+	other := g.Register("other", 100_000_000)
+	for i := range 3 {
+		checkRejection(t, g.Admit(other, at(time.Duration(i)*time.Second), s.x, s.q), "", "")
+	}
+	for i := range 10 {
+		err := g.Admit(other, at(time.Duration(3+i)*time.Second), s.x, s.q)
+		checkRejection(t, err, RuleOrderRate, "3 orders in the last minute >= 3")
+	}
+	checkRejection(t, g.Admit(other, at(60*time.Second), s.x, s.q), "", "")
+}
+
+func TestDailyLoss(t *testing.T) {
+	s := baseScenario() // strategy limit 1,000,000; account 1,500,000
+	g := New(s.lim, testFees{})
+	a := g.Register("a", 100_000_000)
+	b := g.Register("b", 100_000_000)
+	order := func(d time.Duration) *market.Order { o := s.o; o.Created = t0.Add(d); return &o }
+
+	g.Mark(a, t0, 99_000_001) // lost 999,999
+	checkRejection(t, g.Admit(a, order(time.Second), s.x, s.q), "", "")
+	g.Mark(a, t0.Add(2*time.Second), 99_000_000) // lost 1,000,000: limit reached
+	g.Mark(a, t0.Add(3*time.Second), 99_900_000) // recovers, but the latch holds
+	checkRejection(t, g.Admit(a, order(4*time.Second), s.x, s.q), RuleDailyLoss,
+		"strategy lost 100,000 won today >= 1,000,000")
+	checkRejection(t, g.Admit(b, order(5*time.Second), s.x, s.q), "", "") // b unaffected
+
+	g.Mark(b, t0.Add(6*time.Second), 99_400_000) // account: −100,000 − 600,000
+	checkRejection(t, g.Admit(b, order(7*time.Second), s.x, s.q), "", "")
+	g.Mark(a, t0.Add(8*time.Second), 99_100_000) // account −1,500,000: halt
+	if !g.Halted() || !g.Stopped(a) || g.Stopped(b) {
+		t.Fatalf("halted %v, stopped a %v b %v", g.Halted(), g.Stopped(a), g.Stopped(b))
+	}
+	checkRejection(t, g.Admit(b, order(9*time.Second), s.x, s.q), RuleAccountLoss,
+		"account lost 1,500,000 won today >= 1,500,000")
+
+	// The next KST day (midnight in Seoul is 15:00 UTC) starts afresh from
+	// the equity at the end of this one.
+	tomorrow := time.Date(2024, 3, 5, 0, 0, 1, 0, market.Seoul)
+	o := s.o
+	o.Created = tomorrow
+	checkRejection(t, g.Admit(a, &o, s.x, s.q), "", "")
+	g.Mark(a, tomorrow.Add(time.Second), 98_100_001) // 999,999 below yesterday's close
+	if g.Stopped(a) || g.Halted() {
+		t.Fatal("latched on a new day's loss below the limit")
+	}
+}
+
+func TestRejectionAllocatesOnlyWhenRefusing(t *testing.T) {
+	s := baseScenario()
+	s.lim.MaxOrdersPerMinute = 0
+	g := New(s.lim, testFees{})
+	id := g.Register("s", 100_000_000)
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := g.Admit(id, &s.o, s.x, s.q); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("Admit of an accepted order allocates %.0f times", allocs)
+	}
+}
+
+func BenchmarkAdmit(b *testing.B) {
+	s := baseScenario()
+	s.lim.MaxOrdersPerMinute = 1000
+	g := New(s.lim, testFees{})
+	id := g.Register("s", 100_000_000)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		s.o.Created = t0.Add(time.Duration(i) * time.Second)
+		if err := g.Admit(id, &s.o, s.x, s.q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
