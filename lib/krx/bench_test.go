@@ -1,0 +1,25 @@
+package krx
+
+import (
+	"testing"
+
+	"github.com/qbtrading/qb/lib/market"
+)
+
+var sinkInt int64
+
+func BenchmarkAddTicks(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkInt = AddTicks(49_950, 3)
+	}
+}
+
+func BenchmarkFeeCompute(b *testing.B) {
+	fees := DefaultFees()
+	b.ReportAllocs()
+	for b.Loop() {
+		fee, tax := fees.Compute(market.Sell, 65_850)
+		sinkInt = fee + tax
+	}
+}
