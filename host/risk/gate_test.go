@@ -6,20 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
-
-// testFees is KRX-like: 0.015 % commission each side, 0.18 % tax on sells,
-// rounded down to the won.
-type testFees struct{}
-
-func (testFees) Compute(side market.Side, value int64) (fee, tax int64) {
-	fee = value * 15 / 100_000
-	if side == market.Sell {
-		tax = value * 18 / 10_000
-	}
-	return fee, tax
-}
 
 var t0 = time.Date(2024, 3, 4, 10, 0, 0, 0, market.Seoul)
 
@@ -97,7 +86,7 @@ func TestAdmitRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := baseScenario()
 			tc.change(&s)
-			g := New(s.lim, testFees{})
+			g := New(s.lim, krx.DefaultFees())
 			id := g.Register("s", 100_000_000)
 			err := g.Admit(id, &s.o, s.x, s.q)
 			checkRejection(t, err, tc.rule, tc.reason)
@@ -126,7 +115,7 @@ func checkRejection(t *testing.T, err error, rule Rule, reason string) {
 }
 
 func TestCollarPrice(t *testing.T) {
-	g := New(testLimits(), testFees{})
+	g := New(testLimits(), krx.DefaultFees())
 	buy := market.Order{Side: market.Buy, Type: market.MarketOrder}
 	for _, tc := range []struct {
 		last, prev, want int64
@@ -145,7 +134,7 @@ func TestCollarPrice(t *testing.T) {
 
 func TestOrderRateSlidingWindow(t *testing.T) {
 	s := baseScenario()
-	g := New(s.lim, testFees{}) // 3 orders per minute
+	g := New(s.lim, krx.DefaultFees()) // 3 orders per minute
 	id := g.Register("s", 100_000_000)
 	at := func(d time.Duration) *market.Order { o := s.o; o.Created = t0.Add(d); return &o }
 	for _, step := range []struct {
@@ -176,7 +165,7 @@ func TestOrderRateSlidingWindow(t *testing.T) {
 
 func TestDailyLoss(t *testing.T) {
 	s := baseScenario() // strategy limit 1,000,000; account 1,500,000
-	g := New(s.lim, testFees{})
+	g := New(s.lim, krx.DefaultFees())
 	a := g.Register("a", 100_000_000)
 	b := g.Register("b", 100_000_000)
 	order := func(d time.Duration) *market.Order { o := s.o; o.Created = t0.Add(d); return &o }
@@ -213,7 +202,7 @@ func TestDailyLoss(t *testing.T) {
 func TestRejectionAllocatesOnlyWhenRefusing(t *testing.T) {
 	s := baseScenario()
 	s.lim.MaxOrdersPerMinute = 0
-	g := New(s.lim, testFees{})
+	g := New(s.lim, krx.DefaultFees())
 	id := g.Register("s", 100_000_000)
 	allocs := testing.AllocsPerRun(100, func() {
 		if err := g.Admit(id, &s.o, s.x, s.q); err != nil {
@@ -228,7 +217,7 @@ func TestRejectionAllocatesOnlyWhenRefusing(t *testing.T) {
 func BenchmarkAdmit(b *testing.B) {
 	s := baseScenario()
 	s.lim.MaxOrdersPerMinute = 1000
-	g := New(s.lim, testFees{})
+	g := New(s.lim, krx.DefaultFees())
 	id := g.Register("s", 100_000_000)
 	b.ReportAllocs()
 	i := 0
