@@ -45,6 +45,7 @@
 //     equal times, the first and the last to arrive), so an out-of-order tick moves open only
 //     if it is earlier than every print so far and never moves close.
 //
-// A Builder is not safe for concurrent use; the engine drives it from its
+// Times are compared as Unix nanoseconds, which cover the years 1678 to
+// 2262. A Builder is not safe for concurrent use; the engine drives it from its
 // one loop. Add and Advance do not allocate.
 package bar

@@ -36,6 +36,8 @@
 //	2024-03-04                 ISO date, midnight in Asia/Seoul
 //	2024-03-04T09:00:00+09:00  RFC 3339 with its own offset (fractional seconds allowed)
 //
+// in the years 1900 to 2199.
+//
 // A bar's time is its start and must be aligned to Options.Timeframe (1d
 // when unset) in Asia/Seoul; a 1m bar stamped 09:00:30 is an error, which
 // catches files that stamp bars with their end time. Within one symbol,

@@ -27,6 +27,17 @@ func parseTime(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not a time (want YYYYMMDD, YYYYMMDDHHMMSS, YYYY-MM-DD or RFC 3339)", s)
 	}
+	return inRange(s, t)
+}
+
+// The years a time may fall in: far inside the range of UnixNano, which
+// bar alignment uses, and wide enough for any market data.
+const minYear, maxYear = 1900, 2199
+
+func inRange(s string, t time.Time) (time.Time, error) {
+	if y := t.Year(); y < minYear || y > maxYear {
+		return time.Time{}, fmt.Errorf("%q is outside the years %d-%d", s, minYear, maxYear)
+	}
 	return t, nil
 }
 
@@ -39,7 +50,7 @@ func seoulDate(s, y, mo, d, h, mi, sec string) (time.Time, error) {
 		t.Hour() != n[3] || t.Minute() != n[4] || t.Second() != n[5] {
 		return time.Time{}, fmt.Errorf("%q is not a valid date and time", s)
 	}
-	return t, nil
+	return inRange(s, t)
 }
 
 func allDigits(s string) bool {
