@@ -36,7 +36,9 @@ type Builder struct {
 }
 
 // NewBuilder returns a Builder for sym's bars of timeframe tf.
-// tf should be one of market.Timeframes; others are aligned the same way.
+// tf should be one of market.Timeframes; other positive durations are
+// aligned the same way. With a tf that is not positive there are no
+// buckets: every tick is counted Invalid and no bar is ever made.
 func NewBuilder(sym market.Symbol, tf market.Timeframe) *Builder {
 	return &Builder{sym: sym, tf: tf, lateBefore: minInt64, lastTime: minInt64}
 }
@@ -62,7 +64,7 @@ func (b *Builder) Current() (market.Bar, bool) {
 // to a later bucket than the forming bar, that bar is closed and returned
 // with ok true, and t starts the new bar.
 func (b *Builder) Add(t *market.Tick) (closed market.Bar, ok bool) {
-	if t.Symbol != b.sym || t.Time.IsZero() || t.Price <= 0 || t.Volume < 0 {
+	if t.Symbol != b.sym || t.Time.IsZero() || t.Price <= 0 || t.Volume < 0 || b.tf <= 0 {
 		b.stats.Invalid++
 		return closed, false
 	}
@@ -98,6 +100,9 @@ func (b *Builder) duplicate(seq, at int64) bool {
 // the forming bar if now is at or after its end; from then on, ticks of
 // buckets before now's bucket are Late.
 func (b *Builder) Advance(now time.Time) (closed market.Bar, ok bool) {
+	if b.tf <= 0 {
+		return closed, false
+	}
 	if s := b.tf.Start(now).UnixNano(); s > b.lateBefore {
 		b.lateBefore = s
 	}

@@ -25,7 +25,8 @@
 // unusual tick is counted in Stats, none is merged silently:
 //
 //  1. Invalid: a tick for another symbol, with a zero time, a price that
-//     is not positive or a negative volume is dropped.
+//     is not positive or a negative volume is dropped (and every tick, if
+//     the Builder's timeframe is not positive).
 //  2. Duplicate: a tick with Seq > 0, Seq <= the highest Seq seen, and a
 //     time not after the latest tick time seen is a redelivery and is
 //     dropped. A Seq that goes backwards while the time moves forward is

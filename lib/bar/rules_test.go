@@ -175,6 +175,25 @@ func TestRules(t *testing.T) {
 	}
 }
 
+// TestZeroTimeframe: a Builder without buckets rejects ticks instead of
+// dividing by zero.
+func TestZeroTimeframe(t *testing.T) {
+	b := NewBuilder(sym, 0)
+	tk := tick(kst(9, 0, 0, 0), 100, 1)
+	if _, ok := b.Add(&tk); ok {
+		t.Error("Add closed a bar")
+	}
+	if _, ok := b.Advance(kst(10, 0, 0, 0)); ok {
+		t.Error("Advance closed a bar")
+	}
+	if _, ok := b.Flush(); ok {
+		t.Error("Flush closed a bar")
+	}
+	if st := b.Stats(); st != (Stats{Invalid: 1}) {
+		t.Errorf("Stats = %+v, want Invalid 1", st)
+	}
+}
+
 // TestFlush: a 1d bar closed at the session's end; a later print of that
 // day is late, the next day's is not.
 func TestFlush(t *testing.T) {
