@@ -16,6 +16,7 @@ type ParamError struct {
 	Msg       string  // what is wrong with it
 }
 
+// Error reads "ta: <indicator>: <param> = <value>: <problem>".
 func (e *ParamError) Error() string {
 	return fmt.Sprintf("ta: %s: %s = %g: %s", e.Indicator, e.Param, e.Value, e.Msg)
 }

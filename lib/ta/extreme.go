@@ -30,15 +30,25 @@ func (e *extreme) push(v float64) {
 	n := len(e.vals)
 	e.seen++
 	for e.size > 0 && e.idx[e.head] <= e.seen-n { // left the window
-		e.head = (e.head + 1) % n
+		if e.head++; e.head == n {
+			e.head = 0
+		}
 		e.size--
 	}
-	for e.size > 0 && e.beats(v, e.vals[(e.head+e.size-1)%n]) {
+	for e.size > 0 && e.beats(v, e.vals[wrap(e.head+e.size-1, n)]) {
 		e.size--
 	}
-	back := (e.head + e.size) % n
+	back := wrap(e.head+e.size, n)
 	e.vals[back], e.idx[back] = v, e.seen
 	e.size++
+}
+
+// wrap maps i in [0, 2n) into the ring [0, n) without a division.
+func wrap(i, n int) int {
+	if i >= n {
+		return i - n
+	}
+	return i
 }
 
 func (e *extreme) full() bool { return e.seen >= len(e.vals) }

@@ -61,6 +61,14 @@ func (k *ksum) add(v float64) {
 	k.sum = t
 }
 
+// addProduct adds a·b together with the rounding error of the product,
+// which FMA gives exactly.
+func (k *ksum) addProduct(a, b float64) {
+	p := a * b
+	k.add(p)
+	k.add(math.FMA(a, b, -p))
+}
+
 func (k *ksum) value() float64 { return k.sum + k.comp }
 
 // window is a ring with the running sum of its values.

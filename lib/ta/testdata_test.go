@@ -16,7 +16,7 @@ type table struct {
 	cols map[string][]float64
 }
 
-func loadTable(t *testing.T, name string) table {
+func loadTable(t testing.TB, name string) table {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {

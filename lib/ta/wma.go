@@ -6,7 +6,8 @@ import "math"
 // WMA): weights 1 (oldest) to n (newest), divided by n(n+1)/2.
 //
 // Both running sums are compensated and recomputed whenever the ring wraps,
-// as in window, so they do not drift.
+// as in window, so they do not drift; products and the subtracted sum enter
+// with their rounding errors, so a huge value leaves nothing behind.
 type WMA struct {
 	r       ring
 	sum     ksum // plain sum of the values held
@@ -28,10 +29,11 @@ func (w *WMA) Update(v float64) {
 	if w.r.full() {
 		// Every weight drops by one (subtract the old sum, which also
 		// removes the oldest value with weight 1) and v enters with weight n.
-		w.wsum.add(-w.sum.value())
-		w.wsum.add(float64(n) * v)
+		w.wsum.add(-w.sum.sum)
+		w.wsum.add(-w.sum.comp)
+		w.wsum.addProduct(float64(n), v)
 	} else {
-		w.wsum.add(float64(w.r.count+1) * v)
+		w.wsum.addProduct(float64(w.r.count+1), v)
 	}
 	if old, ok := w.r.push(v); ok {
 		w.sum.add(-old)
@@ -47,7 +49,7 @@ func (w *WMA) resum() {
 	for i := range w.r.buf {
 		v := w.r.at(i)
 		w.sum.add(v)
-		w.wsum.add(float64(i+1) * v)
+		w.wsum.addProduct(float64(i+1), v)
 	}
 }
 
