@@ -1,0 +1,62 @@
+// Package script runs trading strategies written in Lua, each in its own
+// sandboxed gopher-lua state, under a time budget and a failure count.
+//
+// A strategy file returns a table (name, symbols, timeframe, params and the
+// hooks on_start, on_tick, on_bar, on_fill, on_order, on_stop). Compile
+// parses and compiles a file once; New builds a Strategy from the compiled
+// Program: a private LState with only the base, table, string and math
+// libraries (minus everything that reaches the file system, the process or
+// other states), the ctx table bound to a Host, and a watchdog that aborts a
+// hook that runs longer than its budget.
+//
+// Threading: a Strategy is used by one goroutine (the engine's loop). Only
+// its watchdog runs beside it, and it touches nothing but an atomic clock
+// and the state's context.
+//
+// Sandbox decisions, in one place:
+//   - Removed: load, loadstring, dofile, loadfile, getfenv, setfenv,
+//     collectgarbage, rawget, rawset, rawequal, rawlen, module, _printregs,
+//     newproxy, string.dump, math.randomseed. require is our own and loads
+//     only Lua files under Options.ModuleDir.
+//   - Lua patterns backtrack without bound inside one Go call, which the
+//     time budget cannot interrupt, so string.match, gmatch, gfind and gsub
+//     raise an error saying so, and string.find accepts a pattern only when
+//     it has no magic characters or plain=true is passed.
+//   - Calls that build one big string in a single Go call are capped:
+//     string.rep at 1 MiB, table.concat at 16 MiB, and string.format
+//     widths and precisions at two digits (as in Lua 5.1).
+//   - math.random draws from a per-strategy generator seeded from
+//     Options.Seed (or the program's hash), so replays repeat exactly.
+//   - print and ctx.log go to Options.Log, at most 100 lines per hook call.
+//
+// gopher-lua has no memory limit per state: a script is treated as
+// trusted-but-buggy, not hostile. See HardenProcess for the one process-wide
+// setting a binary must make.
+package script
+
+import lua "github.com/yuin/gopher-lua"
+
+// hardenedMaxArrayIndex is the largest integer key gopher-lua stores in a
+// table's array part once HardenProcess has run.
+const hardenedMaxArrayIndex = 1 << 16
+
+// HardenProcess lowers gopher-lua's lua.MaxArrayIndex from 2^26 to 2^16.
+//
+// Why: an assignment t[n] = v with an integer n below MaxArrayIndex grows the
+// table's array part to n slots in one VM instruction, so t[67108000] = true
+// allocates about 1 GiB and runs for seconds without the time budget being
+// able to stop it. With the lower limit such keys go to the hash part and
+// cost nothing.
+//
+// Why here and not in New: MaxArrayIndex is a package variable of
+// gopher-lua, shared by every state in the process. Changing it while any
+// state runs would be a data race, and a library must not mutate process
+// state behind its caller's back. So the binary (cmd/qb) calls HardenProcess
+// once at start, before any Strategy exists. New logs a warning when it has
+// not been called.
+func HardenProcess() {
+	lua.MaxArrayIndex = hardenedMaxArrayIndex
+}
+
+// hardened reports whether HardenProcess has run.
+func hardened() bool { return lua.MaxArrayIndex <= hardenedMaxArrayIndex }

@@ -1,0 +1,186 @@
+package script
+
+import (
+	"errors"
+	"os"
+	"testing"
+	"time"
+)
+
+func TestSyntaxErrorHasFileLine(t *testing.T) {
+	src, err := os.ReadFile("testdata/syntax_error.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile("testdata/syntax_error.lua", src)
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	if e.Kind != KindSyntax || e.File != "testdata/syntax_error.lua" || e.Line != 10 {
+		t.Errorf("got %s %s:%d (%q), want syntax testdata/syntax_error.lua:10", e.Kind, e.File, e.Line, e.Msg)
+	}
+}
+
+func TestSyntaxErrors(t *testing.T) {
+	cases := []struct {
+		name, src string
+		line      int
+	}{
+		{"unclosed string", "local s = {}\nlocal x = \"abc\nreturn s\n", 0}, // gopher-lua reports the next line
+		{"missing then", "local s = {}\nif s\nreturn s\nend\n", 3},
+		{"stray end", "local s = {}\nend\nreturn s\n", 2},
+		{"eof", "local s = {\nname = 'x',\n", 2},
+		{"goto missing label", "local s = {}\ngoto nowhere\nreturn s\n", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Compile("x.lua", []byte(c.src))
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != KindSyntax {
+				t.Fatalf("err = %v, want a syntax *Error", err)
+			}
+			if c.line > 0 && e.Line != c.line {
+				t.Errorf("line = %d (%v), want %d", e.Line, e, c.line)
+			}
+		})
+	}
+}
+
+func TestRuntimeErrorInHook(t *testing.T) {
+	s := start(t, "failing.lua", nil, Options{})
+	err := s.Tick(tick(70000))
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	if e.Kind != KindRuntime || e.File != "testdata/failing.lua" || e.Line != 20 || e.Hook != "on_tick" {
+		t.Errorf("got %v (kind %s), want runtime testdata/failing.lua:20 on_tick", e, e.Kind)
+	}
+	if want := "testdata/failing.lua:20: on_tick: "; len(e.Error()) < len(want) || e.Error()[:len(want)] != want {
+		t.Errorf("Error() = %q, want prefix %q", e.Error(), want)
+	}
+	// the host goes on: other hooks still run, and the state is intact
+	if err := s.Bar(bar(70000)); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Status(); st.Failures != 0 || st.Paused {
+		t.Errorf("status after a success = %+v, want reset", st)
+	}
+}
+
+func TestTimeoutAbortsHook(t *testing.T) {
+	for _, mode := range []string{"loop", "pcall_loop", "grow"} {
+		t.Run(mode, func(t *testing.T) {
+			s := start(t, "failing.lua", nil, Options{Budget: 50 * time.Millisecond, Params: map[string]string{"mode": mode}})
+			if err := s.Start(nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Bar(bar(70000)); err != nil {
+				t.Fatal(err)
+			}
+			err := s.Tick(tick(70000))
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != KindTimeout || e.Hook != "on_tick" || e.File != "testdata/failing.lua" {
+				t.Fatalf("err = %v, want a timeout in testdata/failing.lua on_tick", err)
+			}
+			// the strategy works on, in a rebuilt state: module locals are
+			// fresh and on_start ran again
+			if err := s.Bar(bar(70000)); err != nil {
+				t.Fatalf("after a timeout: %v", err)
+			}
+			st, err := s.Stop()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := st.(map[string]any)
+			if got["bars"] != 1.0 || got["started"] != 1.0 {
+				t.Errorf("state after restart = %v, want bars=1 started=1", got)
+			}
+		})
+	}
+}
+
+func TestConsecutiveFailuresPause(t *testing.T) {
+	s := start(t, "failing.lua", nil, Options{MaxFailures: 3})
+	for i := 1; i <= 2; i++ {
+		var e *Error
+		if err := s.Tick(tick(70000)); !errors.As(err, &e) || e.Kind != KindRuntime {
+			t.Fatalf("failure %d: %v, want a runtime error", i, err)
+		}
+	}
+	if err := s.Bar(bar(70000)); err != nil { // a success resets the count
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		err := s.Tick(tick(70000))
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+		if want := map[bool]ErrorKind{true: KindPaused, false: KindRuntime}[i == 3]; e.Kind != want {
+			t.Fatalf("failure %d: kind %s, want %s", i, e.Kind, want)
+		}
+	}
+	st := s.Status()
+	if !st.Paused || st.Failures != 3 || st.Last == nil || st.Last.Line != 20 || st.Last.Hook != "on_tick" {
+		t.Fatalf("status = %+v, want paused after 3 failures at line 20", st)
+	}
+	if st.String() == "" || !s.Status().Paused {
+		t.Error("empty status text")
+	}
+	for _, h := range []Hook{HookTick, HookBar, HookStop} {
+		if s.Wants(h) {
+			t.Errorf("a paused strategy wants %s", h)
+		}
+	}
+	if err := s.Tick(tick(70000)); err != nil {
+		t.Errorf("paused hook returned %v, want a no-op", err)
+	}
+	if st, err := s.Stop(); st != nil || err != nil {
+		t.Errorf("paused Stop = %v, %v; want nil, nil", st, err)
+	}
+}
+
+func TestTimeoutsCountTowardsPause(t *testing.T) {
+	s := start(t, "failing.lua", nil, Options{Budget: 30 * time.Millisecond, MaxFailures: 2, Params: map[string]string{"mode": "loop"}})
+	var e *Error
+	if err := s.Tick(tick(1)); !errors.As(err, &e) || e.Kind != KindTimeout {
+		t.Fatalf("first: %v", err)
+	}
+	if err := s.Tick(tick(1)); !errors.As(err, &e) || e.Kind != KindPaused {
+		t.Fatalf("second: %v, want paused", err)
+	}
+	if !s.Status().Paused {
+		t.Error("not paused")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	cases := []struct {
+		name, src string
+		kind      ErrorKind
+		line      int
+	}{
+		{"error at top level", "local x = 1\nerror('boom')\nreturn {}\n", KindLoad, 2},
+		{"returns nothing", "local x = 1\n", KindContract, 0},
+		{"returns a number", "return 5\n", KindContract, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := New(compileSrc(t, c.src), newFakeHost(), Options{})
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != c.kind || e.Line != c.line {
+				t.Fatalf("err = %v, want kind %s at line %d", err, c.kind, c.line)
+			}
+		})
+	}
+}
+
+func TestLoadTimeout(t *testing.T) {
+	_, err := New(compileSrc(t, "while true do end\n"), newFakeHost(), Options{Budget: 30 * time.Millisecond})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindTimeout {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+}

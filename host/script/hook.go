@@ -1,0 +1,176 @@
+package script
+
+import (
+	"fmt"
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Hook names a strategy callback.
+type Hook int
+
+// The hooks, in the order a strategy's life sees them.
+const (
+	HookStart Hook = iota
+	HookTick
+	HookBar
+	HookFill
+	HookOrder
+	HookStop
+	numHooks
+)
+
+var hookNames = [numHooks]string{"on_start", "on_tick", "on_bar", "on_fill", "on_order", "on_stop"}
+
+// String returns the Lua name of the hook ("on_tick").
+func (h Hook) String() string {
+	if h >= 0 && h < numHooks {
+		return hookNames[h]
+	}
+	return "Hook(" + strconv.Itoa(int(h)) + ")"
+}
+
+// Status is a strategy's health.
+type Status struct {
+	Paused   bool   // hooks are no-ops until the strategy is rebuilt
+	Reason   string // why it is paused
+	Failures int    // consecutive failed calls; a success resets it
+	Last     *Error // the most recent failure (hook, file, line, message); nil if none
+}
+
+// String summarises the status for a log line or a report.
+func (st Status) String() string {
+	switch {
+	case st.Paused:
+		return "paused: " + st.Reason
+	case st.Failures > 0:
+		return fmt.Sprintf("running, %d consecutive failures, last: %v", st.Failures, st.Last)
+	}
+	return "running"
+}
+
+// Status reports whether the strategy runs or is paused, and why.
+func (s *Strategy) Status() Status {
+	st := Status{Paused: s.paused, Failures: s.failures}
+	if s.last != nil {
+		e := *s.last
+		st.Last = &e
+		if s.paused {
+			st.Reason = fmt.Sprintf("%d consecutive failures, last %v", s.failures, &e)
+		}
+	}
+	return st
+}
+
+// call runs hook h with ctx and arg (nil for none), expecting nret results,
+// which it leaves on the Lua stack. It returns nil when the hook is absent
+// or the strategy paused.
+func (s *Strategy) call(h Hook, arg lua.LValue, nret int) (bool, error) {
+	fn := s.hooks[h]
+	if fn == nil || s.paused || s.closed {
+		return false, nil
+	}
+	s.beginCall()
+	var err error
+	if arg == nil {
+		err = s.L.CallByParam(lua.P{Fn: fn, NRet: nret, Protect: true}, s.ctx)
+	} else {
+		err = s.L.CallByParam(lua.P{Fn: fn, NRet: nret, Protect: true}, s.ctx, arg)
+	}
+	timedOut := s.endCall(hookNames[h])
+	if err == nil && !timedOut {
+		s.failures = 0
+		return true, nil
+	}
+	if timedOut {
+		return false, s.fail(s.timeoutError(hookNames[h], err))
+	}
+	return false, s.fail(runtimeError(s.prog.File, hookNames[h], KindRuntime, err))
+}
+
+func (s *Strategy) beginCall() {
+	s.logsLeft, s.dropped = maxLogLines, 0
+	s.wd.begin()
+}
+
+// endCall stops the watchdog clock and reports whether it fired.
+func (s *Strategy) endCall(what string) bool {
+	timedOut := s.wd.end()
+	if s.dropped > 0 {
+		s.opt.Log.Warn().Str("hook", what).Int("dropped", s.dropped).
+			Msgf("script: dropped %d log lines (limit %d per call)", s.dropped, maxLogLines)
+	}
+	return timedOut
+}
+
+// timeoutError places a timeout where the aborted call was, if known.
+func (s *Strategy) timeoutError(hook string, err error) *Error {
+	e := &Error{File: s.prog.File, Hook: hook}
+	if err != nil {
+		e = runtimeError(s.prog.File, hook, KindTimeout, err)
+	}
+	e.Kind = KindTimeout
+	e.Msg = fmt.Sprintf("exceeded the time budget of %v", s.opt.Budget)
+	return e
+}
+
+// fail counts a failure. After a timeout the LState is rebuilt, because a
+// cancelled state cannot run again and may be half-updated. At MaxFailures
+// the strategy pauses and the error becomes KindPaused.
+func (s *Strategy) fail(e *Error) error {
+	s.failures++
+	s.last = e
+	if e.Kind == KindTimeout {
+		if rerr := s.restart(); rerr != nil {
+			s.pause()
+			return &Error{File: rerr.File, Line: rerr.Line, Hook: e.Hook, Kind: KindPaused,
+				Msg: fmt.Sprintf("%s; restart failed: %s", e.Msg, rerr.Msg)}
+		}
+	}
+	if s.failures >= s.opt.MaxFailures {
+		s.pause()
+		p := *e
+		p.Kind = KindPaused
+		p.Msg = fmt.Sprintf("paused after %d consecutive failures: %s", s.failures, e.Msg)
+		return &p
+	}
+	return e
+}
+
+// pause turns every hook into a no-op and frees the LState.
+func (s *Strategy) pause() {
+	s.paused = true
+	if s.L != nil {
+		s.L.Close()
+		s.L = nil
+	}
+}
+
+// restart rebuilds the LState from the compiled program after a timeout.
+// The script's Lua globals and module-level locals start afresh; its
+// positions, cash and orders live in the engine and are unaffected. If
+// Start had run, on_start runs again with the state Start was given, just
+// as after a hot reload, so a strategy that sets itself up in on_start
+// works on.
+func (s *Strategy) restart() *Error {
+	if err := s.build(); err != nil {
+		return err
+	}
+	if !s.started || s.hooks[HookStart] == nil {
+		return nil
+	}
+	arg, err := toLua(s.L, s.startState)
+	if err != nil {
+		return &Error{File: s.prog.File, Hook: "on_start", Kind: KindRuntime, Msg: err.Error()}
+	}
+	s.beginCall()
+	cerr := s.L.CallByParam(lua.P{Fn: s.hooks[HookStart], NRet: 0, Protect: true}, s.ctx, arg)
+	if s.endCall("on_start") {
+		return s.timeoutError("on_start", cerr)
+	}
+	if cerr != nil {
+		return runtimeError(s.prog.File, "on_start", KindRuntime, cerr)
+	}
+	return nil
+}

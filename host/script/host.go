@@ -1,0 +1,79 @@
+package script
+
+import (
+	"time"
+
+	"github.com/qbtrading/qb/lib/market"
+	"github.com/rs/zerolog"
+)
+
+// Host is what a strategy's ctx reaches. The engine implements it once per
+// strategy. Every method is called on the engine's goroutine, inside a hook,
+// and must return quickly: the time budget cannot interrupt Go code.
+type Host interface {
+	Now() time.Time
+	// Submit passes an order through the risk gate; the error text (a
+	// rejection reason) is handed back to Lua as nil, err.
+	Submit(req OrderRequest) (int64, error)
+	Cancel(id int64) error
+	Position(sym market.Symbol) market.Position
+	Cash() int64
+	Equity() int64
+	// OpenOrders appends the strategy's working orders to dst.
+	OpenOrders(dst []market.Order) []market.Order
+	// LastPrice is the last trade seen for sym (the past only).
+	LastPrice(sym market.Symbol) (int64, bool)
+	// Bars appends up to n closed bars of the strategy's timeframe to dst,
+	// oldest first.
+	Bars(sym market.Symbol, n int, dst []market.Bar) []market.Bar
+	// Indicator computes a lib/ta indicator over closed bars and appends its
+	// outputs, in lib/ta's order, to out; ready is false while it warms up.
+	Indicator(sym market.Symbol, name string, params []float64, out []float64) ([]float64, bool, error)
+}
+
+// OrderRequest is an order as a strategy asks for it.
+type OrderRequest struct {
+	Symbol market.Symbol
+	Side   market.Side
+	Type   market.OrderType
+	Qty    int64 // shares, 1..1e9
+	Price  int64 // won; 0 for a market order
+}
+
+// Options tune a Strategy. The zero value is usable.
+type Options struct {
+	// Budget is the longest one hook call may run (default 200 ms). Keep it
+	// well above a hook's worst case: the machine can stall a call for
+	// milliseconds.
+	Budget time.Duration
+	// MaxFailures is how many consecutive failed calls pause the strategy
+	// (default 5).
+	MaxFailures int
+	// Log receives print and ctx.log output.
+	Log zerolog.Logger
+	// Params override the script's params by name; each value is parsed as
+	// the default's type. A name the script does not declare is an error.
+	Params map[string]string
+	// ModuleDir is the only directory require loads from; empty disables
+	// require.
+	ModuleDir string
+	// Seed seeds math.random; 0 derives it from the program's hash, so a
+	// replay of the same file draws the same numbers.
+	Seed uint64
+}
+
+// Defaults for Options.
+const (
+	DefaultBudget      = 200 * time.Millisecond
+	DefaultMaxFailures = 5
+)
+
+func (o Options) withDefaults() Options {
+	if o.Budget <= 0 {
+		o.Budget = DefaultBudget
+	}
+	if o.MaxFailures <= 0 {
+		o.MaxFailures = DefaultMaxFailures
+	}
+	return o
+}

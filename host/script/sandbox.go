@@ -1,0 +1,54 @@
+package script
+
+import (
+	lua "github.com/yuin/gopher-lua"
+)
+
+// stateOptions size each LState (LUA.md recommendation 2): a shallower call
+// stack and a smaller registry than gopher-lua's defaults, with bounded
+// growth, so deep recursion and unpack bombs fail with a catchable error.
+var stateOptions = lua.Options{
+	SkipOpenLibs:     true,
+	CallStackSize:    120,
+	RegistrySize:     1024,
+	RegistryMaxSize:  64 * 1024,
+	RegistryGrowStep: 256,
+}
+
+// removedGlobals are nil in every strategy state: they reach the file
+// system (dofile, loadfile, module), compile code at run time outside the
+// review and reload path (load, loadstring), escape an environment
+// (getfenv, setfenv), act on the whole Go process (collectgarbage), bypass
+// metatables (raw*), or print host internals (_printregs, newproxy).
+var removedGlobals = []string{
+	"load", "loadstring", "dofile", "loadfile", "getfenv", "setfenv",
+	"collectgarbage", "rawget", "rawset", "rawequal", "rawlen", "module",
+	"_printregs", "newproxy",
+}
+
+// removedFields are library functions set to nil: string.dump cannot work
+// in gopher-lua, and math.randomseed seeds Go's process-wide generator (a
+// no-op since Go 1.24), which would make replays differ.
+var removedFields = [][2]string{{"string", "dump"}, {"math", "randomseed"}}
+
+// newSandbox returns an LState with only base, table, string and math,
+// without the removed functions, with capped string builders, and with the
+// strategy's own print, require and math.random.
+func (s *Strategy) newSandbox() *lua.LState {
+	L := lua.NewState(stateOptions)
+	for _, open := range []lua.LGFunction{lua.OpenBase, lua.OpenTable, lua.OpenString, lua.OpenMath} {
+		L.Push(L.NewFunction(open))
+		L.Call(0, 0)
+	}
+	for _, name := range removedGlobals {
+		L.SetGlobal(name, lua.LNil)
+	}
+	for _, f := range removedFields {
+		L.GetGlobal(f[0]).(*lua.LTable).RawSetString(f[1], lua.LNil)
+	}
+	L.SetGlobal("print", L.NewFunction(s.luaPrint))
+	L.SetGlobal("require", L.NewFunction(s.luaRequire))
+	L.GetGlobal("math").(*lua.LTable).RawSetString("random", L.NewFunction(s.luaRandom))
+	hardenStrings(L)
+	return L
+}

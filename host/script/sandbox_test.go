@@ -1,0 +1,155 @@
+package script
+
+import (
+	"strings"
+	"testing"
+)
+
+// probe runs testdata/probe.lua with params and returns on_stop's result.
+func probe(t *testing.T, params map[string]string) map[string]any {
+	t.Helper()
+	s := start(t, "probe.lua", nil, Options{Params: params})
+	if err := s.Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.(map[string]any)
+}
+
+func TestRemovedGlobalsAreNil(t *testing.T) {
+	for _, name := range removedGlobals {
+		t.Run(name, func(t *testing.T) {
+			if got := probe(t, map[string]string{"field": name})["type"]; got != "nil" {
+				t.Errorf("type(%s) = %v, want nil", name, got)
+			}
+		})
+	}
+	for _, f := range [][2]string{{"string", "dump"}, {"math", "randomseed"}, {"_G", "os"}, {"_G", "io"},
+		{"_G", "debug"}, {"_G", "package"}, {"_G", "coroutine"}, {"_G", "channel"}} {
+		t.Run(f[0]+"."+f[1], func(t *testing.T) {
+			if got := probe(t, map[string]string{"lib": f[0], "field": f[1]})["type"]; got != "nil" {
+				t.Errorf("type(%s.%s) = %v, want nil", f[0], f[1], got)
+			}
+		})
+	}
+}
+
+func TestKeptGlobalsWork(t *testing.T) {
+	for _, name := range []string{"print", "require", "pairs", "ipairs", "pcall", "error", "tostring", "setmetatable"} {
+		t.Run(name, func(t *testing.T) {
+			if got := probe(t, map[string]string{"field": name})["type"]; got != "function" {
+				t.Errorf("type(%s) = %v, want function", name, got)
+			}
+		})
+	}
+}
+
+// TestGlobalsStayInTheirState: a global set by one strategy is not seen by
+// another built from the same program.
+func TestGlobalsStayInTheirState(t *testing.T) {
+	p := load(t, "probe.lua")
+	a, err := New(p, newFakeHost(), Options{Params: map[string]string{"set": "shared_secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := New(p, newFakeHost(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, s := range []*Strategy{a, b} {
+		if err := s.Start(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sa, _ := a.Stop()
+	sb, _ := b.Stop()
+	if got := sa.(map[string]any)["seen"]; got != "leaked" {
+		t.Fatalf("the setter does not see its own global: %v", got)
+	}
+	if got := sb.(map[string]any)["seen"]; got != "nil" {
+		t.Errorf("the other strategy sees shared_secret = %v, want nil", got)
+	}
+}
+
+// eval runs a chunk in a built strategy's state with ctx as a global and
+// returns the first result or the error.
+func eval(t *testing.T, s *Strategy, src string) (string, error) {
+	t.Helper()
+	s.L.SetGlobal("ctx", s.ctx)
+	top := s.L.GetTop()
+	if err := s.L.DoString(src); err != nil {
+		return "", err
+	}
+	defer s.L.SetTop(top)
+	if s.L.GetTop() == top {
+		return "", nil
+	}
+	return s.L.Get(top + 1).String(), nil
+}
+
+func TestSandboxLimits(t *testing.T) {
+	cases := []struct {
+		name, src, want, wantErr string
+	}{
+		{"rep small", `return #string.rep("ab", 1000)`, "2000", ""},
+		{"rep capped", `return string.rep("x", 1024*1024+1)`, "", "exceed"},
+		{"rep method capped", `return ("xy"):rep(600000)`, "", "exceed"},
+		{"rep huge", `return string.rep("x", 2^40)`, "", "exceed"},
+		{"find plain", `return string.find("a.b", ".", 1, true)`, "2", ""},
+		{"find no magic", `return ("hello"):find("ll")`, "3", ""},
+		{"find pattern", `return string.find(("a"):rep(20), ("a-"):rep(10) .. "b")`, "", "patterns are disabled"},
+		{"match", `return ("abc"):match("b")`, "", "patterns are disabled"},
+		{"gsub", `return string.gsub("abc", "b", "x")`, "", "patterns are disabled"},
+		{"gmatch", `return string.gmatch("abc", ".")`, "", "patterns are disabled"},
+		{"format", `return string.format("%5.2f|%-3d|%s", 3.14159, 7, "x")`, " 3.14|7  |x", ""},
+		{"format wide", `return string.format("%999999d", 1)`, "", "too long"},
+		{"format precision", `return string.format("%.100f", 1)`, "", "too long"},
+		{"concat", `return table.concat({"a", "b", 3}, ",")`, "a,b,3", ""},
+		{"concat capped", `local t = {} for i = 1, 20 do t[i] = ("x"):rep(1024*1024) end return table.concat(t)`, "", "exceed"},
+		{"sparse index", `local t = {} t[67108000] = true return t[67108000]`, "true", ""},
+		{"deep recursion", `local function f(n) return 1 + f(n + 1) end return f(1)`, "", "stack overflow"},
+		{"unpack bomb", `local t = {} return select('#', unpack(t, 1, 1e7))`, "", "overflow"},
+		{"random repeatable", `return math.random(1, 6) >= 1`, "true", ""},
+		{"random empty", `return math.random(0)`, "", "want a whole number"},
+	}
+	s := start(t, "probe.lua", nil, Options{})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := eval(t, s, c.src)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Fatalf("got %q, %v; want %q", got, err, c.want)
+			}
+		})
+	}
+}
+
+// TestRandomIsSeeded: two strategies with the same seed draw the same
+// numbers; another seed draws others.
+func TestRandomIsSeeded(t *testing.T) {
+	draw := func(seed uint64) string {
+		s := start(t, "probe.lua", nil, Options{Seed: seed})
+		got, err := eval(t, s, `local t = {} for i = 1, 8 do t[i] = math.random(1000) end return table.concat(t, ",")`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	a, b, c := draw(7), draw(7), draw(8)
+	if a != b {
+		t.Errorf("same seed, different draws: %s vs %s", a, b)
+	}
+	if a == c {
+		t.Errorf("different seeds, same draws: %s", a)
+	}
+}

@@ -1,0 +1,154 @@
+package script
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+
+	"github.com/qbtrading/qb/lib/market"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Strategy is one running instance of a Program: its own LState, ctx and
+// watchdog. It is used by one goroutine; see the package doc.
+type Strategy struct {
+	prog *Program
+	host Host
+	opt  Options
+	meta Meta
+	wd   *watchdog
+	rng  *rand.Rand
+
+	L        *lua.LState
+	hooks    [numHooks]*lua.LFunction
+	ctx      *lua.LTable
+	args     argTables
+	loaded   map[string]lua.LValue // require results of the current LState
+	loading  map[string]bool       // modules being loaded, to catch cycles
+	modules  map[string]*lua.FunctionProto
+	scratch  scratch
+	logsLeft int // log lines the current call may still write
+	dropped  int // log lines the current call dropped
+
+	started    bool
+	startState State // what Start was given, for a restart after a timeout
+	failures   int
+	paused     bool
+	last       *Error
+	closed     bool
+}
+
+// Meta describes a strategy as its script declares it.
+type Meta struct {
+	Name      string
+	Symbols   []market.Symbol
+	Timeframe market.Timeframe
+	Params    []Param // sorted by name, overrides applied
+}
+
+// Param is one script parameter.
+type Param struct {
+	Name    string
+	Type    string // "number", "boolean" or "string"
+	Default any    // float64, bool or string, from the script
+	Value   any    // Default or the override
+}
+
+// New builds a sandboxed Strategy from p, runs the file's top level under
+// the time budget, and checks the table it returns against the strategy
+// contract. Errors are *Error of kind KindLoad, KindTimeout or KindContract.
+func New(p *Program, h Host, opt Options) (*Strategy, error) {
+	opt = opt.withDefaults()
+	seed := opt.Seed
+	if seed == 0 {
+		seed = binary.LittleEndian.Uint64(p.Hash[:8])
+	}
+	s := &Strategy{
+		prog:    p,
+		host:    h,
+		opt:     opt,
+		rng:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		modules: map[string]*lua.FunctionProto{},
+		wd:      newWatchdog(opt.Budget),
+	}
+	if !hardened() {
+		opt.Log.Warn().Msg("script: HardenProcess was not called; a script can allocate gigabytes in one instruction")
+	}
+	if err := s.build(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// build creates a fresh LState, runs the chunk and binds hooks, ctx and
+// argument tables. On a rebuild the contract must still hold.
+func (s *Strategy) build() *Error {
+	if s.L != nil {
+		s.L.Close()
+	}
+	s.L = s.newSandbox()
+	s.L.SetContext(s.wd.arm())
+	s.loaded, s.loading = map[string]lua.LValue{}, map[string]bool{}
+	tbl, err := s.runChunk()
+	if err != nil {
+		return err
+	}
+	meta, hooks, err := checkContract(s.prog.File, tbl, s.opt.Params)
+	if err != nil {
+		return err
+	}
+	s.meta, s.hooks = meta, hooks
+	s.ctx = s.newCtx()
+	s.args = newArgTables(s.L, meta)
+	return nil
+}
+
+// runChunk runs the file's top level and returns the table it returns.
+func (s *Strategy) runChunk() (*lua.LTable, *Error) {
+	fn := s.L.NewFunctionFromProto(s.prog.proto)
+	s.beginCall()
+	err := s.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true})
+	timedOut := s.endCall("load")
+	if timedOut {
+		return nil, s.timeoutError("", err)
+	}
+	if err != nil {
+		return nil, runtimeError(s.prog.File, "", KindLoad, err)
+	}
+	ret := s.L.Get(-1)
+	s.L.Pop(1)
+	tbl, ok := ret.(*lua.LTable)
+	if !ok {
+		return nil, contractError(s.prog.File, 0, "the script must return a table (the strategy), not %s", ret.Type())
+	}
+	return tbl, nil
+}
+
+// Meta returns what the script declared, with parameter overrides applied.
+func (s *Strategy) Meta() Meta {
+	m := s.meta
+	m.Symbols = append([]market.Symbol(nil), m.Symbols...)
+	m.Params = append([]Param(nil), m.Params...)
+	return m
+}
+
+// Wants reports whether the script defines hook h and the strategy is not
+// paused; the engine skips calls it does not want, so an undefined hook
+// costs nothing.
+func (s *Strategy) Wants(h Hook) bool {
+	return h >= 0 && h < numHooks && s.hooks[h] != nil && !s.paused && !s.closed
+}
+
+// Close releases the LState and stops the watchdog. The Strategy must not
+// be used afterwards; Close is idempotent.
+func (s *Strategy) Close() {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	s.wd.close()
+	if s.L != nil {
+		s.L.Close()
+		s.L = nil
+	}
+}

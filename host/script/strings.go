@@ -1,0 +1,120 @@
+package script
+
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Caps on library calls that build one big value inside a single Go call,
+// which the time budget cannot interrupt; a size the OS cannot back is a
+// fatal out-of-memory error that kills the host (LUA.md, string.rep).
+const (
+	maxRepBytes    = 1 << 20  // string.rep
+	maxConcatBytes = 16 << 20 // table.concat
+	luaSpecials    = "^$*+?.([%-"
+)
+
+// hardenStrings replaces the string and table functions that can stall or
+// exhaust the host within one Go call.
+func hardenStrings(L *lua.LState) {
+	str := L.GetGlobal("string").(*lua.LTable)
+	find := str.RawGetString("find").(*lua.LFunction).GFunction
+	format := str.RawGetString("format").(*lua.LFunction).GFunction
+	str.RawSetString("rep", L.NewFunction(strRep))
+	str.RawSetString("find", L.NewFunction(func(L *lua.LState) int { return strFind(L, find) }))
+	str.RawSetString("format", L.NewFunction(func(L *lua.LState) int { return strFormat(L, format) }))
+	for _, name := range []string{"match", "gmatch", "gfind", "gsub"} {
+		str.RawSetString(name, L.NewFunction(patternsDisabled(name)))
+	}
+	tbl := L.GetGlobal("table").(*lua.LTable)
+	concat := tbl.RawGetString("concat").(*lua.LFunction).GFunction
+	tbl.RawSetString("concat", L.NewFunction(func(L *lua.LState) int { return tableConcat(L, concat) }))
+}
+
+// strRep is string.rep with its result capped at maxRepBytes.
+func strRep(L *lua.LState) int {
+	s := L.CheckString(1)
+	n := L.CheckInt(2)
+	if n <= 0 || s == "" {
+		L.Push(lua.LString(""))
+		return 1
+	}
+	if n > maxRepBytes/len(s) {
+		L.RaiseError("string.rep: result would exceed %d bytes", maxRepBytes)
+	}
+	L.Push(lua.LString(strings.Repeat(s, n)))
+	return 1
+}
+
+// strFind is string.find without pattern matching: Lua patterns backtrack
+// without bound, and one find can run for seconds.
+func strFind(L *lua.LState, find lua.LGFunction) int {
+	pat := L.CheckString(2)
+	if !L.ToBool(4) && strings.ContainsAny(pat, luaSpecials) {
+		L.RaiseError("string.find: Lua patterns are disabled in the sandbox (they can run without bound); pass plain=true: string.find(s, p, 1, true)")
+	}
+	return find(L)
+}
+
+func patternsDisabled(name string) lua.LGFunction {
+	return func(L *lua.LState) int {
+		L.RaiseError("string.%s: Lua patterns are disabled in the sandbox (they can run without bound); use string.find(s, p, 1, true) and string.sub", name)
+		return 0
+	}
+}
+
+// strFormat is string.format with widths and precisions of at most two
+// digits, as in Lua 5.1; gopher-lua hands the format to Go's fmt, which
+// would pad to a million characters per directive.
+func strFormat(L *lua.LState, format lua.LGFunction) int {
+	f := L.CheckString(1)
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(f) && strings.IndexByte("-+ #0", f[i]) >= 0 {
+			i++
+		}
+		for _, part := range [2]bool{true, false} {
+			if !part {
+				if i >= len(f) || f[i] != '.' {
+					break
+				}
+				i++
+			}
+			digits := 0
+			for i < len(f) && f[i] >= '0' && f[i] <= '9' {
+				i++
+				digits++
+			}
+			if digits > 2 {
+				L.RaiseError("string.format: invalid format (width or precision too long)")
+			}
+		}
+	}
+	return format(L)
+}
+
+// tableConcat is table.concat with its result capped at maxConcatBytes.
+func tableConcat(L *lua.LState, concat lua.LGFunction) int {
+	t := L.CheckTable(1)
+	sep := len(L.OptString(2, ""))
+	i, j := L.OptInt(3, 1), L.OptInt(4, t.Len())
+	total := 0
+	for k := i; k <= j; k++ {
+		switch v := t.RawGetInt(k).(type) {
+		case lua.LString:
+			total += len(v) + sep
+		case lua.LNumber:
+			total += 24 + sep
+		default:
+			return concat(L) // let table.concat raise its own error
+		}
+		if total > maxConcatBytes {
+			L.RaiseError("table.concat: result would exceed %d bytes", maxConcatBytes)
+		}
+	}
+	return concat(L)
+}

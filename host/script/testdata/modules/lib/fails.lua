@@ -1,0 +1,3 @@
+local M = {}
+error("module refuses to load")
+return M
