@@ -5,11 +5,8 @@ import (
 	"testing"
 )
 
-// nan marks a step where the indicator must not be Ready yet.
-var nan = math.NaN()
-
-// checkSeries compares got with want step by step: NaN in want means "not
-// defined", anything else must agree within 1e-12 relative error.
+// checkSeries compares got with want step by step: NaN in want (nan in
+// the tables) means "not defined", anything else must agree within 1e-12 relative error.
 func checkSeries(t *testing.T, got, want []float64) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -23,6 +20,7 @@ func checkSeries(t *testing.T, got, want []float64) {
 }
 
 func TestHandComputedValues(t *testing.T) {
+	nan := math.NaN() // not defined yet
 	must := func(v []float64, err error) []float64 {
 		t.Helper()
 		if err != nil {
@@ -64,6 +62,7 @@ func TestHandComputedValues(t *testing.T) {
 }
 
 func TestBarIndicatorsByHand(t *testing.T) {
+	nan := math.NaN() // not defined yet
 	obvBars := []Bar{{Close: 10, Volume: 100}, {Close: 11, Volume: 200}, {Close: 11, Volume: 300},
 		{Close: 9, Volume: 400}, {Close: 12, Volume: 500}}
 	// TA-Lib starts at the first volume; equal closes leave OBV unchanged.
@@ -116,6 +115,7 @@ func TestVWAPSessionReset(t *testing.T) {
 }
 
 func TestStochFlatRangeIsZero(t *testing.T) {
+	nan := math.NaN() // not defined yet
 	bars := make([]Bar, 6)
 	for i := range bars {
 		bars[i] = Bar{High: 50, Low: 50, Close: 50}
@@ -129,6 +129,7 @@ func TestStochFlatRangeIsZero(t *testing.T) {
 }
 
 func TestCrossovers(t *testing.T) {
+	nan := math.NaN() // not defined yet
 	a := []float64{1, 2, 3, 2, 1, nan, 3}
 	b := []float64{2, 2, 2, 2, 2, 2, 2}
 	over, under := CrossoversOf(a, b), CrossundersOf(a, b)
