@@ -1,0 +1,127 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/host/paper"
+	"github.com/qbtrading/qb/host/risk"
+	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/krx"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// Defaults used when a Config field is left zero.
+const (
+	DefaultCash    = paper.DefaultCash // won, each strategy's starting cash
+	DefaultHistory = 500               // closed bars kept per symbol and timeframe
+	// maxCascade bounds the on_order calls one event may cause, so a
+	// script that answers every rejection with a new order cannot spin.
+	maxCascade = 64
+)
+
+// Config is what an Engine runs.
+type Config struct {
+	Strategies []Spec
+	Cash       int64        // starting cash of each strategy's account; DefaultCash when 0
+	Limits     *risk.Limits // nil: risk.DefaultLimits()
+	Fees       *krx.FeeSchedule
+	// NewBroker returns the broker of one strategy's account. Nil gives each
+	// strategy a paper broker with Fees and no slippage.
+	NewBroker func(strategy string) (Broker, error)
+	History   int // closed bars kept per symbol and timeframe; DefaultHistory when 0
+	Log       zerolog.Logger
+	Sink      Sink // optional: receives bars, orders and fills
+}
+
+// Spec is one strategy to run: a compiled Lua program, or a strategy
+// written in Go (New; used for baselines and tests).
+type Spec struct {
+	Program *script.Program
+	Options script.Options
+	New     func(h script.Host) (Strategy, error)
+	File    string       // shown in results; Program.File when empty
+	State   script.State // handed to on_start: what on_stop returned last time
+}
+
+// Strategy is what the engine drives. *script.Strategy is one.
+type Strategy interface {
+	Meta() script.Meta
+	Wants(h script.Hook) bool
+	Start(st script.State) error
+	Tick(t *market.Tick) error
+	Bar(b *market.Bar) error
+	Fill(f *market.Fill) error
+	Order(o *market.Order) error
+	Stop() (script.State, error)
+	Status() script.Status
+	Close()
+}
+
+// Broker takes one strategy account's orders to a venue. Submit returns an
+// error when the venue refuses the order; Cancel when the order is not
+// working there any more.
+type Broker interface {
+	Submit(o market.Order) error
+	Cancel(id int64) error
+}
+
+// MarketBroker is a Broker that fills from market data, like the paper
+// broker: OnTick appends the fills the tick causes to dst.
+type MarketBroker interface {
+	Broker
+	OnTick(t *market.Tick, dst []market.Fill) []market.Fill
+}
+
+// Sink receives the engine's bars, order updates and fills, for a
+// recorder or a bus. It is not called per tick.
+type Sink interface {
+	// Publish is called from the engine's goroutine; ev is valid only
+	// during the call.
+	Publish(ev *Event)
+}
+
+// EventKind says which field of an Event is set.
+type EventKind uint8
+
+// The event kinds.
+const (
+	EventBar   EventKind = iota + 1 // a bar closed
+	EventOrder                      // an order changed status
+	EventFill                       // an order (partly) filled
+)
+
+// Event is one thing that happened in the engine.
+type Event struct {
+	Kind     EventKind
+	Strategy string // order and fill events
+	Bar      market.Bar
+	Order    market.Order
+	Fill     market.Fill
+}
+
+func (c *Config) withDefaults() (Config, error) {
+	out := *c
+	if out.Cash == 0 {
+		out.Cash = DefaultCash
+	}
+	if out.Cash < 0 {
+		return out, fmt.Errorf("engine config: cash %d is negative", out.Cash)
+	}
+	if out.History == 0 {
+		out.History = DefaultHistory
+	}
+	if out.History < 0 {
+		return out, fmt.Errorf("engine config: history %d is negative", out.History)
+	}
+	if out.Limits == nil {
+		l := risk.DefaultLimits()
+		out.Limits = &l
+	}
+	if out.Fees == nil {
+		f := krx.DefaultFees()
+		out.Fees = &f
+	}
+	return out, nil
+}

@@ -1,0 +1,51 @@
+// Package engine is qb's loop: it feeds ticks and closed bars to
+// strategies, passes their orders through the risk gate to a broker, and
+// books the fills on one account per strategy.
+//
+// # Threading
+//
+// An Engine is a synchronous state machine. Start, Process, Advance, Stop
+// and Results must all be called from one goroutine (the replay loop or
+// the live loop); every strategy's Lua state is used only from it. Nothing
+// in the engine starts a goroutine.
+//
+// # Clock
+//
+// The engine's clock is the data's clock: it moves to each tick's time and
+// never goes back (a tick older than the clock is still booked, at the
+// clock's time). A live driver also calls Advance with the wall clock, so
+// bars close when their time is up even if no trade arrives.
+//
+// # Order of work for one tick
+//
+//  1. Advance the clock to the tick's time. A KST day that ended adds an
+//     equity point per strategy; bars whose end has passed close and go to
+//     on_bar, earliest end first, then by symbol and timeframe, strategies
+//     in name order.
+//  2. Brokers that work from market data (the paper broker) see the tick
+//     and fill orders placed earlier; each fill updates the account, then
+//     on_fill and on_order(filled or partially_filled) run.
+//  3. The tick goes to the symbol's bar builders.
+//  4. on_tick runs for strategies that want it and list the symbol.
+//
+// Orders placed in a hook pass the risk gate, then go to the broker. The
+// order's on_order (accepted or rejected, with the reason) runs right after
+// the hook returns, never inside it. An order placed in steps 3 and 4 has
+// seen the tick and can only fill on a later tick; one placed in step 1
+// (on a bar closed by the clock) can fill on this tick, the first trade
+// after the decision, as a real order would.
+//
+// # What strategies see
+//
+// ctx.last is the last trade before the hook's event; bars and indicators
+// cover closed bars only: the forming bar is never shown. The engine keeps
+// the last History closed bars per symbol and timeframe, and each
+// indicator a strategy asks for is computed over that history once and
+// then updated bar by bar, so a reloaded script needs no warm-up.
+//
+// # Failures
+//
+// A hook's error is logged and the engine goes on; host/script counts
+// failures and pauses a strategy after too many. A paused strategy gets no
+// more events and its open orders are cancelled.
+package engine

@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/host/paper"
+	"github.com/qbtrading/qb/host/risk"
+	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/fill"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// Engine runs strategies over a stream of ticks. Create it with New; see
+// the package doc for the threading rule and the order of work.
+type Engine struct {
+	cfg  Config
+	log  zerolog.Logger
+	gate *risk.Gate
+	sink Sink
+
+	strats  []*strat                  // sorted by name
+	syms    map[market.Symbol]*symbol // every symbol seen or subscribed
+	series  []*series                 // every bar series, by symbol then timeframe
+	nextEnd int64                     // earliest end (unix ns) of a forming bar
+
+	now     time.Time
+	nowNs   int64
+	day     int64 // KST day of now
+	clocked bool  // the clock has been set at least once
+	nextID  int64
+	started bool
+	stopped bool
+
+	// Scratch space, reused so the tick path does not allocate.
+	closed   []closedBar
+	fills    []market.Fill
+	updates  []market.Order
+	ev       Event
+	barArg   market.Bar
+	fillArg  market.Fill
+	orderArg market.Order
+}
+
+// New builds an engine: it loads each strategy (running its chunk), sets
+// up its account, broker and bar series, and registers it with the gate.
+// Strategies with the same name are an error.
+func New(cfg Config) (*Engine, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		cfg: c, log: c.Log, gate: risk.New(*c.Limits, *c.Fees), sink: c.Sink,
+		syms: make(map[market.Symbol]*symbol), nextEnd: math.MaxInt64, day: math.MinInt64,
+	}
+	for i := range c.Strategies {
+		s, err := e.load(&c.Strategies[i])
+		if err != nil {
+			e.close()
+			return nil, err
+		}
+		e.strats = append(e.strats, s)
+	}
+	slices.SortFunc(e.strats, func(a, b *strat) int { return strings.Compare(a.name, b.name) })
+	for i := 1; i < len(e.strats); i++ {
+		if e.strats[i].name == e.strats[i-1].name {
+			e.close()
+			return nil, fmt.Errorf("engine: two strategies named %q (%s and %s)",
+				e.strats[i].name, e.strats[i-1].file, e.strats[i].file)
+		}
+	}
+	for _, s := range e.strats {
+		s.id = e.gate.Register(s.name, c.Cash)
+		e.subscribe(s)
+	}
+	return e, nil
+}
+
+// load creates one strategy with its host and broker.
+func (e *Engine) load(sp *Spec) (*strat, error) {
+	s := &strat{e: e, file: sp.File, initial: sp.State}
+	if s.file == "" && sp.Program != nil {
+		s.file = sp.Program.File
+	}
+	s.acct.init(e.cfg.Cash)
+	var err error
+	switch {
+	case sp.Program != nil:
+		s.s, err = script.New(sp.Program, s, sp.Options)
+	case sp.New != nil:
+		s.s, err = sp.New(s)
+	default:
+		err = errors.New("spec has neither a program nor a Go strategy")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("engine: load strategy %s: %w", s.file, err)
+	}
+	s.meta = s.s.Meta()
+	s.name = s.meta.Name
+	s.log = e.log.With().Str("strategy", s.name).Logger()
+	if s.broker, err = e.newBroker(s.name); err != nil {
+		s.s.Close()
+		return nil, fmt.Errorf("engine: broker for strategy %s: %w", s.name, err)
+	}
+	s.market, _ = s.broker.(MarketBroker)
+	s.wantsTick, s.wantsBar = s.s.Wants(script.HookTick), s.s.Wants(script.HookBar)
+	s.wantsFill, s.wantsOrder = s.s.Wants(script.HookFill), s.s.Wants(script.HookOrder)
+	return s, nil
+}
+
+func (e *Engine) newBroker(name string) (Broker, error) {
+	if e.cfg.NewBroker != nil {
+		return e.cfg.NewBroker(name)
+	}
+	cfg := fill.DefaultConfig()
+	cfg.Fees = *e.cfg.Fees
+	return paper.New(cfg)
+}
+
+// Start runs on_start for each strategy, in name order, handing it its
+// Spec.State.
+func (e *Engine) Start() error {
+	if e.started {
+		return errors.New("engine: start: already started")
+	}
+	e.started = true
+	var errs []error
+	for _, s := range e.strats {
+		if err := s.s.Start(s.initial); err != nil {
+			errs = append(errs, fmt.Errorf("strategy %s: on_start: %w", s.name, err))
+		}
+		e.after(s, "on_start", nil)
+	}
+	return errors.Join(errs...)
+}
+
+// Stop runs on_stop for each strategy still running, cancels every open
+// order, books a last equity point and closes the strategies. Results
+// holds what the strategies returned.
+func (e *Engine) Stop() error {
+	if e.stopped {
+		return nil
+	}
+	e.stopped = true
+	var errs []error
+	for _, s := range e.strats {
+		if !s.paused {
+			st, err := s.s.Stop()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("strategy %s: on_stop: %w", s.name, err))
+			}
+			s.state = st
+		}
+		s.status = s.s.Status()
+		e.cancelAll(s, "engine stopped")
+		s.pending = s.pending[:0]
+		s.acct.point(e.now, s.equity(), true)
+	}
+	e.close()
+	return errors.Join(errs...)
+}
+
+func (e *Engine) close() {
+	for _, s := range e.strats {
+		if !s.closed {
+			s.closed = true
+			s.s.Close()
+		}
+	}
+}
+
+// Now returns the engine's clock.
+func (e *Engine) Now() time.Time { return e.now }

@@ -1,0 +1,89 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// The script.Host methods: what a strategy's ctx reaches. They run inside
+// the strategy's hooks, on the engine's goroutine.
+var _ script.Host = (*strat)(nil)
+
+// Now returns the engine's clock.
+func (s *strat) Now() time.Time { return s.e.now }
+
+// Submit passes an order through the risk gate to the broker. A refused
+// order returns its ID and the reason; either way on_order hears of it
+// after the hook returns.
+func (s *strat) Submit(req script.OrderRequest) (int64, error) {
+	return s.e.submit(s, market.Order{
+		Symbol: req.Symbol, Side: req.Side, Type: req.Type, Qty: req.Qty, Price: req.Price,
+	})
+}
+
+// Cancel cancels a working order of the strategy.
+func (s *strat) Cancel(id int64) error {
+	if !s.running() {
+		return errStopped
+	}
+	return s.e.cancel(s, id, "cancelled by strategy")
+}
+
+// Position returns the strategy's position in sym (zero when flat).
+func (s *strat) Position(sym market.Symbol) market.Position {
+	if p := s.acct.positions[sym]; p != nil {
+		return *p
+	}
+	return market.Position{Symbol: sym}
+}
+
+// Cash returns the account's cash, including what open buys have reserved.
+func (s *strat) Cash() int64 { return s.acct.cash }
+
+// Equity returns cash plus positions at the last trade prices.
+func (s *strat) Equity() int64 { return s.equity() }
+
+// OpenOrders appends the strategy's working orders, by ID, to dst.
+func (s *strat) OpenOrders(dst []market.Order) []market.Order {
+	for i := range s.acct.open {
+		dst = append(dst, s.acct.open[i].Order)
+	}
+	return dst
+}
+
+// LastPrice returns the last trade price of sym seen before the event
+// being handled.
+func (s *strat) LastPrice(sym market.Symbol) (int64, bool) {
+	if y := s.e.syms[sym]; y != nil && y.last > 0 {
+		return y.last, true
+	}
+	return 0, false
+}
+
+// Bars appends the last n closed bars of sym in the strategy's timeframe,
+// oldest first, to dst. Symbols the strategy does not list have none.
+func (s *strat) Bars(sym market.Symbol, n int, dst []market.Bar) []market.Bar {
+	sr := s.series[sym]
+	if sr == nil {
+		return dst
+	}
+	return sr.last(n, dst)
+}
+
+// Indicator appends the outputs of a lib/ta indicator over sym's closed
+// bars in the strategy's timeframe to out; ready is false while the
+// indicator has too few bars.
+func (s *strat) Indicator(sym market.Symbol, name string, params []float64, out []float64) ([]float64, bool, error) {
+	sr := s.series[sym]
+	if sr == nil {
+		return out, false, fmt.Errorf("indicator %s: %s is not one of the strategy's symbols", name, sym)
+	}
+	ind, err := sr.indicator(name, params)
+	if err != nil {
+		return out, false, fmt.Errorf("indicator %s: %w", name, err)
+	}
+	return ind.values(out), ind.ind.Ready(), nil
+}

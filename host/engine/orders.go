@@ -1,0 +1,105 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/qbtrading/qb/host/risk"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// errStopped is returned to a strategy that orders after it was paused or
+// the engine stopped.
+var errStopped = errors.New("strategy is not running")
+
+// submit passes an order through the gate to the broker. The order's
+// update (accepted, or rejected with the reason) is queued for on_order.
+// A refused order still gets an ID, returned with the error.
+func (e *Engine) submit(s *strat, o market.Order) (int64, error) {
+	if !s.running() {
+		return 0, errStopped
+	}
+	e.nextID++
+	o.ID, o.Strategy, o.Created, o.Status = e.nextID, s.name, e.now, market.OrderNew
+	q := e.quote(o.Symbol)
+	if err := e.gate.Admit(s.id, &o, s.exposure(o.Symbol), q); err != nil {
+		return o.ID, e.refuse(s, &o, err)
+	}
+	if err := s.broker.Submit(o); err != nil {
+		return o.ID, e.refuse(s, &o, fmt.Errorf("broker: %w", err))
+	}
+	if err := o.Accept(e.now); err != nil {
+		return o.ID, err // cannot happen: the order is new
+	}
+	s.acct.orders++
+	s.acct.open = append(s.acct.open, openOrder{Order: o, reserve: e.gate.Price(&o, q)})
+	e.notify(s, &o)
+	return o.ID, nil
+}
+
+func (e *Engine) refuse(s *strat, o *market.Order, err error) error {
+	_ = o.Reject(e.now, err.Error())
+	s.acct.rejected++
+	var r *risk.Rejection
+	if errors.As(err, &r) {
+		s.log.Info().Int64("order", o.ID).Str("rule", string(r.Rule)).Str("reason", r.Detail).Msg("order rejected")
+	} else {
+		s.log.Warn().Int64("order", o.ID).Err(err).Msg("order rejected")
+	}
+	e.notify(s, o)
+	return err
+}
+
+// quote is what the gate needs to know of sym.
+func (e *Engine) quote(sym market.Symbol) risk.Quote {
+	y := e.syms[sym]
+	if y == nil {
+		return risk.Quote{}
+	}
+	y.roll(e.day)
+	return risk.Quote{Last: y.last, PrevClose: y.prevClose}
+}
+
+// cancel asks the broker to cancel a working order; the update is queued
+// for on_order.
+func (e *Engine) cancel(s *strat, id int64, reason string) error {
+	i := s.acct.find(id)
+	if i < 0 {
+		return fmt.Errorf("cancel order %d: not a working order of this strategy", id)
+	}
+	if err := s.broker.Cancel(id); err != nil {
+		return fmt.Errorf("cancel order %d: %w", id, err)
+	}
+	o := s.acct.open[i].Order
+	s.acct.remove(i)
+	if err := o.Cancel(e.now, reason); err != nil {
+		return err
+	}
+	s.acct.cancelled++
+	e.notify(s, &o)
+	return nil
+}
+
+// cancelAll cancels every working order of s.
+func (e *Engine) cancelAll(s *strat, reason string) {
+	for i := len(s.acct.open) - 1; i >= 0; i-- {
+		id := s.acct.open[i].ID
+		if err := e.cancel(s, id, reason); err != nil {
+			// The venue no longer knows the order: drop it from the books
+			// so that its cash and shares are not held forever.
+			s.log.Error().Err(err).Msg("cancel failed; order dropped from the books")
+			s.acct.remove(i)
+		}
+	}
+}
+
+// notify queues an order update for on_order and publishes it.
+func (e *Engine) notify(s *strat, o *market.Order) {
+	if s.wantsOrder && s.running() {
+		s.pending = append(s.pending, *o)
+	}
+	if e.sink != nil {
+		e.ev = Event{Kind: EventOrder, Strategy: s.name, Order: *o}
+		e.sink.Publish(&e.ev)
+	}
+}

@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"slices"
+
+	"github.com/qbtrading/qb/lib/bar"
+	"github.com/qbtrading/qb/lib/market"
+	"github.com/qbtrading/qb/lib/ta"
+)
+
+// series is one symbol's bars of one timeframe: the builder of the
+// forming bar, a ring of the last closed ones, the strategies that want
+// them, and the indicators strategies asked for over them.
+type series struct {
+	sym  market.Symbol
+	tf   market.Timeframe
+	b    *bar.Builder
+	ring []market.Bar // capacity History; oldest at head once full
+	head int
+	n    int
+	subs []*strat // strategies wanting on_bar, in name order
+	inds []*indicator
+}
+
+// indicator is a streaming lib/ta indicator kept up to date over a
+// series, shared by every strategy asking with the same name and params.
+type indicator struct {
+	name   string
+	params []float64
+	ind    ta.Indicator
+	multi  ta.Multi // ind, when it has several outputs
+}
+
+func newSeries(sym market.Symbol, tf market.Timeframe, history int) *series {
+	return &series{sym: sym, tf: tf, b: bar.NewBuilder(sym, tf), ring: make([]market.Bar, history)}
+}
+
+// push stores a closed bar and feeds the indicators.
+func (sr *series) push(b *market.Bar) {
+	if len(sr.ring) > 0 {
+		if sr.n < len(sr.ring) {
+			sr.ring[(sr.head+sr.n)%len(sr.ring)] = *b
+			sr.n++
+		} else {
+			sr.ring[sr.head] = *b
+			sr.head = (sr.head + 1) % len(sr.ring)
+		}
+	}
+	in := ta.FromBar(*b)
+	for _, ind := range sr.inds {
+		ind.ind.UpdateBar(in)
+	}
+}
+
+// at returns the i-th kept bar, oldest first.
+func (sr *series) at(i int) *market.Bar { return &sr.ring[(sr.head+i)%len(sr.ring)] }
+
+// last appends the last n closed bars, oldest first, to dst.
+func (sr *series) last(n int, dst []market.Bar) []market.Bar {
+	n = min(max(n, 0), sr.n)
+	for i := sr.n - n; i < sr.n; i++ {
+		dst = append(dst, *sr.at(i))
+	}
+	return dst
+}
+
+// indicator returns the cached indicator (name, params), creating it and
+// warming it up from the kept bars on first use.
+func (sr *series) indicator(name string, params []float64) (*indicator, error) {
+	for _, ind := range sr.inds {
+		if ind.name == name && slices.Equal(ind.params, params) {
+			return ind, nil
+		}
+	}
+	ti, err := ta.New(name, params)
+	if err != nil {
+		return nil, err
+	}
+	ind := &indicator{name: name, params: slices.Clone(params), ind: ti}
+	ind.multi, _ = ti.(ta.Multi)
+	for i := range sr.n {
+		ti.UpdateBar(ta.FromBar(*sr.at(i)))
+	}
+	sr.inds = append(sr.inds, ind)
+	return ind, nil
+}
+
+// values appends the indicator's outputs to out: every output of a
+// multi-output indicator, else its value.
+func (ind *indicator) values(out []float64) []float64 {
+	if ind.multi == nil {
+		return append(out, ind.ind.Value())
+	}
+	for i := range ind.multi.Outputs() {
+		out = append(out, ind.multi.Output(i))
+	}
+	return out
+}
