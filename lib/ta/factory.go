@@ -21,11 +21,20 @@ type spec struct {
 
 func period(name string, def float64) param { return param{name: name, def: def, whole: true} }
 
-// lookup returns the spec for name. The defaults are TA-Lib's, except
+// lookup returns the spec for name.
+func lookup(name string) (spec, bool) {
+	if sp, ok := closeSpec(name); ok {
+		return sp, true
+	}
+	return otherSpec(name)
+}
+
+// closeSpec covers the moving averages, RSI, MACD, Bollinger Bands, ATR and
+// the stochastics. All defaults (here and in otherSpec) are TA-Lib's, except
 // bbands (20, 2: TA-Lib's default period is 5) and the fast-%K period of
 // stoch and stochf (14: TA-Lib's is 5), which follow the settings traders
 // and qb's reference data use.
-func lookup(name string) (spec, bool) {
+func closeSpec(name string) (spec, bool) {
 	switch name {
 	case "sma":
 		return spec{[]param{period("period", 30)}, func(p []float64) (Indicator, error) { return NewSMA(int(p[0])) }}, true
@@ -56,10 +65,11 @@ func lookup(name string) (spec, bool) {
 		return spec{[]param{period("fastk", 14), period("fastd", 3)},
 			func(p []float64) (Indicator, error) { return NewStochF(int(p[0]), int(p[1])) }}, true
 	}
-	return lookupMore(name)
+	return spec{}, false
 }
 
-func lookupMore(name string) (spec, bool) {
+// otherSpec covers VWAP, OBV, STDDEV, ROC and the extremes.
+func otherSpec(name string) (spec, bool) {
 	switch name {
 	case "vwap":
 		return spec{[]param{period("period", 0)}, func(p []float64) (Indicator, error) { return NewVWAP(int(p[0])) }}, true

@@ -3,6 +3,8 @@ package ta
 import (
 	"math"
 	"testing"
+
+	"github.com/qbtrading/qb/lib/market"
 )
 
 // checkSeries compares got with want step by step: NaN in want (nan in
@@ -143,5 +145,13 @@ func TestCrossovers(t *testing.T) {
 	}
 	if !Crossover(1, 1, 1.5, 1) || Crossover(2, 1, 3, 1) || !Crossunder(1, 1, 0.5, 1) || Crossunder(0, 1, 0, 2) {
 		t.Error("Crossover/Crossunder disagree with their definitions")
+	}
+}
+
+func TestFromBar(t *testing.T) {
+	got := FromBar(market.Bar{Symbol: "005930", Open: 71000, High: 72500, Low: 70900, Close: 72000, Volume: 12345678})
+	want := Bar{Open: 71000, High: 72500, Low: 70900, Close: 72000, Volume: 12345678}
+	if got != want {
+		t.Fatalf("FromBar = %+v, want %+v", got, want)
 	}
 }
