@@ -7,8 +7,12 @@ import (
 
 // OnTick matches one trade print against the working orders, in submission
 // order, appends the resulting fills to dst and returns it. Filled orders
-// stop working. It allocates nothing unless dst has to grow.
+// stop working. A print without a positive price fills nothing. It
+// allocates nothing unless dst has to grow.
 func (m *Model) OnTick(t *market.Tick, dst []market.Fill) []market.Fill {
+	if t.Price <= 0 {
+		return dst
+	}
 	volume := t.Volume // what the print has left to give when capped
 	kept := 0
 	for i := range m.orders {
