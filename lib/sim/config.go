@@ -13,7 +13,7 @@ import (
 type Config struct {
 	Seed         uint64        // same seed, same ticks
 	Symbols      []Instrument  // empty means Instruments()
-	Start        time.Time     // market time of the first tick; zero means DefaultStart
+	Start        time.Time     // market time of the first tick; zero means DefaultStart()
 	TickInterval time.Duration // market time between two ticks of any symbol; 0 means DefaultTickInterval
 	Calendar     *krx.Calendar // trading days and hours; nil means weekdays, 09:00–15:30 KST
 }
@@ -22,10 +22,10 @@ type Config struct {
 // per symbol with the five default instruments.
 const DefaultTickInterval = time.Second
 
-// DefaultStart is the market time of the first tick when Config.Start is
-// zero: the open of Monday 5 January 2026. A fixed date, so that a
+// DefaultStart returns the market time of the first tick when Config.Start
+// is zero: the open of Monday 5 January 2026. A fixed date, so that a
 // default simulation is the same run after run.
-var DefaultStart = time.Date(2026, time.January, 5, 9, 0, 0, 0, market.Seoul)
+func DefaultStart() time.Time { return time.Date(2026, time.January, 5, 9, 0, 0, 0, market.Seoul) }
 
 // Validate reports the first invalid field, as a *market.FieldError whose
 // Field names it ("symbols[1].price").
@@ -84,7 +84,7 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	if c.Start.IsZero() {
-		c.Start = DefaultStart
+		c.Start = DefaultStart()
 	}
 	if c.TickInterval == 0 {
 		c.TickInterval = DefaultTickInterval

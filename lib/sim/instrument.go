@@ -15,8 +15,12 @@ type Instrument struct {
 const (
 	DefaultVol = 250 // basis points a day
 	DefaultLot = 10  // shares
-	MaxVol     = 10_000
-	MaxLot     = 1 << 40
+)
+
+// The largest values Config.Validate accepts.
+const (
+	MaxVol = 10_000  // basis points: 100 % a day, a stress test rather than a stock
+	MaxLot = 1 << 40 // shares
 )
 
 // Instruments returns the default universe: five large KOSPI stocks with

@@ -19,7 +19,7 @@ func TestFirstTickTime(t *testing.T) {
 		start time.Time
 		want  time.Time
 	}{
-		{"zero is DefaultStart", time.Time{}, DefaultStart},
+		{"zero is DefaultStart", time.Time{}, DefaultStart()},
 		{"in session", kst(6, 11, 7).Add(500 * time.Millisecond), kst(6, 11, 7).Add(500 * time.Millisecond)},
 		{"before the open", kst(6, 7, 0), kst(6, 9, 0)},
 		{"after the close", kst(6, 20, 0), kst(7, 9, 0)},
