@@ -61,7 +61,7 @@ func TestCtx(t *testing.T) {
 		{name: "last", setup: func(h *fakeHost) { h.last["005930"] = 70100 }, src: `return ctx.last("005930")`, want: "70100"},
 		{name: "last unknown", src: `return tostring(ctx.last("005930"))`, want: "nil"},
 		{name: "bars", setup: func(h *fakeHost) { h.bars = []market.Bar{*bar(100), *bar(200), *bar(300)} },
-			src: `local b = ctx.bars("005930", 2) return #b .. " " .. b[1].close .. " " .. b[2].close .. " " .. b[2].open .. " " .. b[2].high .. " " .. b[2].low .. " " .. b[2].volume .. " " .. b[2].time .. " " .. b[2].symbol`,
+			src:  `local b = ctx.bars("005930", 2) return #b .. " " .. b[1].close .. " " .. b[2].close .. " " .. b[2].open .. " " .. b[2].high .. " " .. b[2].low .. " " .. b[2].volume .. " " .. b[2].time .. " " .. b[2].symbol`,
 			want: "2 200 300 200 500 0 1234 1709512200 005930"},
 		{name: "bars bad n", src: `return ctx.bars("005930", 0)`, wantErr: "n: want a whole number in 1..10000"},
 		{name: "now", src: `return ctx.now()`, want: "1709512200"},

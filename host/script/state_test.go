@@ -23,7 +23,9 @@ func TestHookArguments(t *testing.T) {
 	at := time.Date(2024, 3, 4, 9, 31, 0, 500_000_000, market.Seoul)
 	steps := []func() error{
 		func() error { return s.Tick(tick(70000)) },
-		func() error { return s.Tick(&market.Tick{Time: at, Symbol: "000660", Price: 150100, Volume: 3, Bid: 150000, Ask: 150100}) },
+		func() error {
+			return s.Tick(&market.Tick{Time: at, Symbol: "000660", Price: 150100, Volume: 3, Bid: 150000, Ask: 150100})
+		},
 		func() error { return s.Bar(bar(70000)) },
 		func() error {
 			return s.Fill(&market.Fill{OrderID: 7, Symbol: "005930", Side: market.Sell, Qty: 10, Price: 70100, Fee: 105, Tax: 1262, Time: at})
