@@ -87,3 +87,59 @@ func stateList(t testing.TB, st script.State, key string) []string {
 	}
 	return out
 }
+
+// goStrat is a strategy written in Go, hooks as function fields; a nil
+// field is a hook the strategy does not define.
+type goStrat struct {
+	meta  script.Meta
+	h     script.Host
+	start func(h script.Host) error
+	tick  func(t *market.Tick) error
+	bar   func(b *market.Bar) error
+	fill  func(f *market.Fill) error
+	order func(o *market.Order) error
+}
+
+var barMeta = script.Meta{Name: "gobars", Symbols: []market.Symbol{sym}, Timeframe: market.Min1}
+
+func goSpec(g goStrat) Spec {
+	return Spec{File: g.meta.Name + ".go", New: func(h script.Host) (Strategy, error) {
+		g.h = h
+		return &g, nil
+	}}
+}
+
+func (g *goStrat) Meta() script.Meta { return g.meta }
+func (g *goStrat) Wants(h script.Hook) bool {
+	switch h {
+	case script.HookTick:
+		return g.tick != nil
+	case script.HookBar:
+		return g.bar != nil
+	case script.HookFill:
+		return g.fill != nil
+	case script.HookOrder:
+		return g.order != nil
+	}
+	return false
+}
+func (g *goStrat) Start(script.State) error {
+	if g.start != nil {
+		return g.start(g.h)
+	}
+	return nil
+}
+func (g *goStrat) Tick(t *market.Tick) error   { return call(g.tick, t) }
+func (g *goStrat) Bar(b *market.Bar) error     { return call(g.bar, b) }
+func (g *goStrat) Fill(f *market.Fill) error   { return call(g.fill, f) }
+func (g *goStrat) Order(o *market.Order) error { return call(g.order, o) }
+func (g *goStrat) Stop() (script.State, error) { return nil, nil }
+func (g *goStrat) Status() script.Status       { return script.Status{} }
+func (g *goStrat) Close()                      {}
+
+func call[T any](fn func(T) error, v T) error {
+	if fn == nil {
+		return nil
+	}
+	return fn(v)
+}

@@ -43,9 +43,10 @@ func (s *strat) running() bool { return !s.paused && !s.closed && !s.e.stopped }
 // caused.
 func (e *Engine) after(s *strat, hook string, err error) {
 	if err != nil {
+		// Only a failure can pause a strategy, so the status is read then.
 		s.log.Warn().Err(err).Str("hook", hook).Msg("hook failed")
+		e.checkPaused(s)
 	}
-	e.checkPaused(s)
 	e.drain(s)
 }
 
@@ -74,11 +75,10 @@ func (e *Engine) drain(s *strat) {
 			break
 		}
 		e.orderArg = s.pending[i]
-		err := s.s.Order(&e.orderArg)
-		if err != nil {
+		if err := s.s.Order(&e.orderArg); err != nil {
 			s.log.Warn().Err(err).Str("hook", "on_order").Msg("hook failed")
+			e.checkPaused(s)
 		}
-		e.checkPaused(s)
 	}
 	s.pending = s.pending[:0]
 }
