@@ -123,5 +123,8 @@ func (c *Config) withDefaults() (Config, error) {
 		f := krx.DefaultFees()
 		out.Fees = &f
 	}
+	if err := out.Fees.Validate(); err != nil {
+		return out, fmt.Errorf("engine config: %w", err)
+	}
 	return out, nil
 }

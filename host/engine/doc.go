@@ -35,6 +35,9 @@
 // (on a bar closed by the clock) can fill on this tick, the first trade
 // after the decision, as a real order would.
 //
+// KRX orders are day orders: those still working when the KST day ends
+// are cancelled (reason "day ended") as the clock enters the next day.
+//
 // # What strategies see
 //
 // ctx.last is the last trade before the hook's event; bars and indicators

@@ -135,15 +135,17 @@ func (e *Engine) Start() error {
 	for _, s := range e.strats {
 		if err := s.s.Start(s.initial); err != nil {
 			errs = append(errs, fmt.Errorf("strategy %s: on_start: %w", s.name, err))
+			e.checkPaused(s)
 		}
-		e.after(s, "on_start", nil)
+		e.drain(s)
 	}
 	return errors.Join(errs...)
 }
 
-// Stop runs on_stop for each strategy still running, cancels every open
-// order, books a last equity point and closes the strategies. Results
-// holds what the strategies returned.
+// Stop runs on_stop for each strategy still running (orders placed there
+// are refused), cancels every open order, books a last equity point and
+// closes the strategies. Results holds what the strategies returned. A
+// bar still forming is not closed: its time is not up.
 func (e *Engine) Stop() error {
 	if e.stopped {
 		return nil

@@ -65,13 +65,28 @@ func (e *Engine) setClock(t time.Time) {
 	if ns <= e.nowNs {
 		return
 	}
+	newDay := false
 	if day := kstDay(ns); day > e.day {
 		for _, s := range e.strats {
 			s.acct.point(e.now, s.equity(), false)
 		}
-		e.day = day
+		e.day, newDay = day, true
 	}
 	e.now, e.nowNs = t, ns
+	if newDay {
+		e.expire()
+	}
+}
+
+// expire cancels the orders still working when a KST day ends: KRX orders
+// are day orders. Each strategy hears of it through on_order.
+func (e *Engine) expire() {
+	for _, s := range e.strats {
+		if len(s.acct.open) > 0 && s.running() {
+			e.cancelAll(s, "day ended")
+			e.drain(s)
+		}
+	}
 }
 
 // closedBar is a bar closed by the clock, waiting to be delivered.
