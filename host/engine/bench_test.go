@@ -80,23 +80,32 @@ func renamed(src, name string) string {
 }
 
 // TestTickPathDoesNotAllocate holds the engine to zero allocations per
-// tick outside Lua, with a bar strategy subscribed.
+// tick outside the strategy, for a bar and a tick strategy written in Go.
 func TestTickPathDoesNotAllocate(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocation count")
-	}
-	e, err := New(Config{Strategies: []Spec{goSpec(goStrat{meta: barMeta, bar: func(*market.Bar) error { return nil }})}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Start(); err != nil {
-		t.Fatal(err)
-	}
-	f := newFeeder()
-	for range 10_000 {
-		e.Process(f.next())
-	}
-	if n := testing.AllocsPerRun(6_000, func() { e.Process(f.next()) }); n != 0 {
-		t.Fatalf("%.3f allocations per tick", n)
+	tickMeta := barMeta
+	tickMeta.Name = "goticks"
+	for _, tc := range []struct {
+		name string
+		g    goStrat
+	}{
+		{"on_bar", goStrat{meta: barMeta, bar: func(*market.Bar) error { return nil }}},
+		{"on_tick", goStrat{meta: tickMeta, tick: func(*market.Tick) error { return nil }}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := New(Config{Strategies: []Spec{goSpec(tc.g)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Start(); err != nil {
+				t.Fatal(err)
+			}
+			f := newFeeder()
+			for range 10_000 {
+				e.Process(f.next())
+			}
+			if n := testing.AllocsPerRun(6_000, func() { e.Process(f.next()) }); n != 0 {
+				t.Fatalf("%.3f allocations per tick", n)
+			}
+		})
 	}
 }
