@@ -1,0 +1,85 @@
+package kistest
+
+import "time"
+
+// faults are the misbehaviours a test switches on.
+type faults struct {
+	delay         time.Duration
+	orderDelay    time.Duration
+	rateLimitNext int
+	rateLimited   int
+	loseOrders    int
+	alreadyInUse  bool
+}
+
+// SetDelay delays every REST answer by d (0 turns it off).
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	s.faults.delay = d
+	s.mu.Unlock()
+}
+
+// RateLimitNext answers the next n TR requests with HTTP 500 EGW00201, as
+// KIS does when the per-second limit is exceeded.
+func (s *Server) RateLimitNext(n int) {
+	s.mu.Lock()
+	s.faults.rateLimitNext += n
+	s.mu.Unlock()
+}
+
+// RateLimited is how many requests were refused with EGW00201.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults.rateLimited
+}
+
+// ExpireTokens makes every issued access token expired: the next TR request
+// gets HTTP 500 EGW00123 and a token request gets a new token.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	past := s.opt.Now().Add(-time.Second)
+	for t := range s.auth.tokens {
+		s.auth.tokens[t] = past
+	}
+}
+
+// LoseOrderResponses makes the next n cash orders be accepted (and
+// notified) while their HTTP response is dropped: the connection is closed
+// without an answer.
+func (s *Server) LoseOrderResponses(n int) {
+	s.mu.Lock()
+	s.faults.loseOrders += n
+	s.mu.Unlock()
+}
+
+// SetAlreadyInUse makes subscribe requests on new sessions fail with
+// OPSP8996 ALREADY IN USE appkey, as when another process holds the key.
+func (s *Server) SetAlreadyInUse(on bool) {
+	s.mu.Lock()
+	s.faults.alreadyInUse = on
+	s.mu.Unlock()
+}
+
+// DropConnections closes every WebSocket connection without a close frame,
+// as KIS does (§4.5), and returns how many there were.
+func (s *Server) DropConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for ss := range s.sessions {
+		ss.conn.NetConn().Close()
+		delete(s.sessions, ss)
+		n++
+	}
+	return n
+}
+
+// DelayOrders delays cash-order requests by d before they are processed; a
+// client that gives up sooner leaves no order behind (0 turns it off).
+func (s *Server) DelayOrders(d time.Duration) {
+	s.mu.Lock()
+	s.faults.orderDelay = d
+	s.mu.Unlock()
+}
