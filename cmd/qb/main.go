@@ -1,19 +1,40 @@
-// Command qb is the qb trading-strategy host.
+// Command qb is the qb trading-strategy host: it runs Lua strategies against
+// a live or simulated KRX feed (qb run), replays recorded data through them
+// (qb replay) and checks strategy files (qb check).
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "version" {
-		fmt.Println("qb", version)
-		return
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := &Main{
+		Stdout:   os.Stdout,
+		Stderr:   os.Stderr,
+		Getenv:   os.Getenv,
+		Terminal: isTerminal(os.Stderr),
 	}
-	fmt.Fprintln(os.Stderr, "qb: the host is not built yet (issue: host); `qb version` works")
-	os.Exit(2)
+	err := m.Run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.msg != "" {
+			fmt.Fprintln(os.Stderr, "qb:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

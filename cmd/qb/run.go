@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/host/engine"
+	"github.com/qbtrading/qb/host/live"
+	"github.com/qbtrading/qb/host/load"
+	"github.com/qbtrading/qb/host/replay"
+	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/market"
+	"github.com/qbtrading/qb/lib/sim"
+)
+
+// runFlags are qb run's own flags.
+type runFlags struct {
+	scripts string
+	feed    string
+	broker  string
+	store   string
+	seed    uint64
+	pace    durationFlag
+	warmup  int
+	every   durationFlag
+}
+
+func runCmd(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlags("run")
+	var (
+		rf runFlags
+		sf strategyFlags
+		lf logFlags
+	)
+	fs.StringVar(&rf.scripts, "scripts", "scripts", "folder of strategy files (subfolders hold require modules)")
+	fs.StringVar(&rf.feed, "feed", "sim", "market data: sim (a seeded simulated KRX market)")
+	fs.StringVar(&rf.broker, "broker", "paper", "where orders go: paper (simulated fills on the feed's trades)")
+	fs.StringVar(&rf.store, "store", "none", "where events are stored: none")
+	fs.Uint64Var(&rf.seed, "seed", 1, "simulator seed: the same seed gives the same market")
+	rf.pace.d = 6 * time.Second
+	fs.Var(&rf.pace, "pace", "wall time one simulated trading session takes")
+	fs.IntVar(&rf.warmup, "warmup", 40, "simulated sessions replayed instantly at start, so indicators are ready")
+	rf.every.d = 10 * time.Second
+	fs.Var(&rf.every, "report-every", "how often each strategy's P&L is logged")
+	sf.register(fs)
+	lf.register(fs)
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if err := rf.validate(); err != nil {
+		return err
+	}
+	log, err := lf.logger(m)
+	if err != nil {
+		return err
+	}
+	script.HardenProcess()
+	return run(ctx, m, log, rf, sf)
+}
+
+func (r *runFlags) validate() error {
+	switch {
+	case r.feed != "sim":
+		return &exitError{code: 2, msg: fmt.Sprintf("run: --feed %q: the built-in feed is sim", r.feed)}
+	case r.broker != "paper":
+		return &exitError{code: 2, msg: fmt.Sprintf("run: --broker %q: the built-in broker is paper", r.broker)}
+	case r.store != "none":
+		return &exitError{code: 2, msg: fmt.Sprintf("run: --store %q: the built-in store is none", r.store)}
+	case r.warmup < 0:
+		return &exitError{code: 2, msg: "run: --warmup must not be negative"}
+	}
+	return nil
+}
+
+func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strategyFlags) error {
+	srcs, err := load.Strategies([]string{rf.scripts})
+	if err != nil {
+		return err
+	}
+	params, err := load.ParseParams(sf.params)
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	base := script.Options{Budget: sf.budget.d, MaxFailures: sf.maxFailures}
+	specs, metas, err := load.Specs(srcs, params, base, log)
+	if err != nil {
+		return err
+	}
+	eng, err := engine.New(engine.Config{Strategies: specs, Cash: sf.cash, Limits: &sf.risk.l, Log: log, Sink: live.LogSink{Log: log}})
+	if err != nil {
+		return err
+	}
+	feed, err := sim.New(sim.Config{Seed: rf.seed, Symbols: instruments(symbolsOf(metas))})
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	if err := eng.Start(); err != nil {
+		return err
+	}
+	first, n := warmUp(eng, feed, rf.warmup)
+	log.Info().Int("strategies", len(specs)).Int("warmup_ticks", n).Dur("pace", rf.pace.d).
+		Msg("running on the simulated feed with the paper broker; Ctrl-C stops")
+	ticks := make(chan market.Tick, 1024)
+	go func() { _ = feed.Run(ctx, ticks, rf.pace.d) }()
+	live, err := live.Run(ctx, eng, live.Config{Ticks: ticks, Report: rf.every.d, Log: log})
+	stopErr := eng.Stop()
+	rep := replay.Summarize([]string{"sim"}, first, eng.Now(), n+live, eng.Results())
+	if werr := rep.WriteSummary(m.Stdout); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return err
+	}
+	return stopErr
+}
+
+// warmUp replays days sessions of the simulator instantly.
+func warmUp(eng *engine.Engine, feed *sim.Sim, days int) (first time.Time, n int) {
+	t := feed.Next()
+	first = t.Time
+	end := market.Day1.Start(t.Time).AddDate(0, 0, days*7/5)
+	for ; t.Time.Before(end) && days > 0; t = feed.Next() {
+		eng.Process(&t)
+		n++
+	}
+	if days == 0 {
+		return first, 0
+	}
+	eng.Process(&t)
+	return first, n + 1
+}
+
+// symbolsOf lists the symbols the strategies trade, each once, in order.
+func symbolsOf(metas []script.Meta) []market.Symbol {
+	var out []market.Symbol
+	for _, m := range metas {
+		for _, s := range m.Symbols {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,22 @@
+// Package replay runs strategies over recorded market data on the data's own
+// clock, deterministically: the same files and scripts give a byte-identical
+// report.
+//
+// Data files hold ticks or bars (see lib/tape for the CSV format). Bars are
+// turned into ticks by a fixed path through each bar, so that bar and tick
+// strategies see the same market:
+//
+//   - four ticks per bar: open, then the extreme nearer the open's side,
+//     then the other extreme, then close. A bar that closes at or above its
+//     open goes open → low → high → close; one that closes below goes
+//     open → high → low → close. (Either path is a guess; this one is the
+//     usual conservative convention and never depends on anything but the bar.)
+//   - a daily bar's ticks are at 09:00, 11:10, 13:20 and 15:30 KST, spread
+//     over the regular session; an intraday bar's at start + 0, ¼, ½ and ¾
+//     of its timeframe.
+//   - the bar's volume is split in four equal parts, the remainder going to
+//     the close tick, so the ticks add up to the bar's volume exactly.
+//
+// Ticks from several files are merged by time; ticks with equal times keep
+// the order of the files on the command line, then of the rows in a file.
+package replay

@@ -1,0 +1,99 @@
+package replay
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/host/engine"
+	"github.com/qbtrading/qb/host/load"
+	"github.com/qbtrading/qb/host/risk"
+	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// Config is one replay.
+type Config struct {
+	Data        []string // CSV files of ticks or bars
+	Strategies  []load.Source
+	Params      load.Params  // --param overrides
+	Cash        int64        // each strategy's starting cash; engine.DefaultCash when 0
+	Limits      *risk.Limits // nil: risk.DefaultLimits()
+	Budget      time.Duration
+	MaxFailures int
+	Log         zerolog.Logger
+	Progress    io.Writer // where a progress line is redrawn; nil for none
+}
+
+// Run replays the data through the strategies, each on its own paper
+// account, and returns the report. It stops early, with ctx's error, when
+// ctx is done.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	tape, err := ReadTapes(cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	if len(tape) == 0 {
+		return nil, fmt.Errorf("replay: no ticks in %v", cfg.Data)
+	}
+	eng, err := newEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := eng.Start(); err != nil {
+		return nil, fmt.Errorf("replay: start: %w", err)
+	}
+	if err := feed(ctx, eng, tape, cfg.Progress); err != nil {
+		_ = eng.Stop()
+		return nil, err
+	}
+	if err := eng.Stop(); err != nil {
+		return nil, fmt.Errorf("replay: stop: %w", err)
+	}
+	return Summarize(cfg.Data, tape[0].Time, tape[len(tape)-1].Time, len(tape), eng.Results()), nil
+}
+
+// newEngine builds the engine with one spec per strategy.
+func newEngine(cfg Config) (*engine.Engine, error) {
+	base := script.Options{Budget: cfg.Budget, MaxFailures: cfg.MaxFailures}
+	specs, _, err := load.Specs(cfg.Strategies, cfg.Params, base, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(engine.Config{Strategies: specs, Cash: cfg.Cash, Limits: cfg.Limits, Log: cfg.Log})
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	return eng, nil
+}
+
+// feed drives the engine through the tape, then lets the clock run past the
+// last bar so every bar closes.
+func feed(ctx context.Context, eng *engine.Engine, tape []market.Tick, progress io.Writer) error {
+	const every = 1 << 16 // ticks between context checks and progress lines
+	for i := range tape {
+		if i%every == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("replay: %w", err)
+			}
+			drawProgress(progress, i, len(tape))
+		}
+		eng.Process(&tape[i])
+	}
+	drawProgress(progress, len(tape), len(tape))
+	eng.Advance(market.Day1.End(tape[len(tape)-1].Time))
+	return nil
+}
+
+func drawProgress(w io.Writer, done, total int) {
+	if w == nil {
+		return
+	}
+	fmt.Fprintf(w, "\rreplay: %d/%d ticks (%.0f%%)", done, total, 100*float64(done)/float64(total))
+	if done == total {
+		fmt.Fprintln(w)
+	}
+}
