@@ -40,7 +40,7 @@ func TestClock(t *testing.T) {
 		t.Fatalf("bar closed early: %q", got)
 	}
 	e.Advance(day1.Add(61 * time.Second)) // the 09:00 bar's time is up
-	tick(30, 80_000)                       // late: its bucket is closed
+	tick(30, 80_000)                      // late: its bucket is closed
 	e.Process(&market.Tick{Time: day1.Add(62 * time.Second), Symbol: sym, Price: 0, Volume: 1})
 	tick(65, 70_100)
 	e.Advance(day1.Add(30 * time.Second)) // the clock does not go back

@@ -85,34 +85,52 @@ func New(cfg Config) (*Engine, error) {
 
 // load creates one strategy with its host and broker.
 func (e *Engine) load(sp *Spec) (*strat, error) {
-	s := &strat{e: e, file: sp.File, initial: sp.State}
-	if s.file == "" && sp.Program != nil {
-		s.file = sp.Program.File
-	}
+	s := &strat{e: e, initial: sp.State}
 	s.acct.init(e.cfg.Cash)
+	impl, file, err := e.build(sp, s)
+	if err != nil {
+		return nil, err
+	}
+	s.adopt(impl, file)
+	if s.broker, err = e.newBroker(s.name); err != nil {
+		impl.Close()
+		return nil, fmt.Errorf("engine: broker for strategy %s: %w", s.name, err)
+	}
+	s.market, _ = s.broker.(MarketBroker)
+	return s, nil
+}
+
+// build creates the strategy of sp with host h, running its chunk.
+func (e *Engine) build(sp *Spec, h *strat) (Strategy, string, error) {
+	file := sp.File
+	if file == "" && sp.Program != nil {
+		file = sp.Program.File
+	}
+	var impl Strategy
 	var err error
 	switch {
 	case sp.Program != nil:
-		s.s, err = script.New(sp.Program, s, sp.Options)
+		impl, err = script.New(sp.Program, h, sp.Options)
 	case sp.New != nil:
-		s.s, err = sp.New(s)
+		impl, err = sp.New(h)
 	default:
 		err = errors.New("spec has neither a program nor a Go strategy")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("engine: load strategy %s: %w", s.file, err)
+		return nil, file, fmt.Errorf("engine: load strategy %s: %w", file, err)
 	}
-	s.meta = s.s.Meta()
+	return impl, file, nil
+}
+
+// adopt makes impl the strategy's running version.
+func (s *strat) adopt(impl Strategy, file string) {
+	s.s, s.file = impl, file
+	s.meta = impl.Meta()
 	s.name = s.meta.Name
-	s.log = e.log.With().Str("strategy", s.name).Logger()
-	if s.broker, err = e.newBroker(s.name); err != nil {
-		s.s.Close()
-		return nil, fmt.Errorf("engine: broker for strategy %s: %w", s.name, err)
-	}
-	s.market, _ = s.broker.(MarketBroker)
-	s.wantsTick, s.wantsBar = s.s.Wants(script.HookTick), s.s.Wants(script.HookBar)
-	s.wantsFill, s.wantsOrder = s.s.Wants(script.HookFill), s.s.Wants(script.HookOrder)
-	return s, nil
+	s.log = s.e.log.With().Str("strategy", s.name).Logger()
+	s.wantsTick, s.wantsBar = impl.Wants(script.HookTick), impl.Wants(script.HookBar)
+	s.wantsFill, s.wantsOrder = impl.Wants(script.HookFill), impl.Wants(script.HookOrder)
+	s.paused, s.status = false, script.Status{}
 }
 
 func (e *Engine) newBroker(name string) (Broker, error) {

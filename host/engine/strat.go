@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/rs/zerolog"
 
 	"github.com/qbtrading/qb/host/risk"
@@ -28,15 +31,16 @@ type strat struct {
 	series  map[market.Symbol]*series // the strategy's timeframe, per symbol
 	pending []market.Order            // order updates to deliver after the hook
 
-	initial script.State
-	state   script.State // what on_stop returned
-	status  script.Status
-	paused  bool
-	closed  bool
+	initial  script.State
+	state    script.State // what on_stop returned
+	status   script.Status
+	paused   bool
+	closed   bool
+	swapping bool // Replace is stopping the old version
 }
 
 // running reports whether the strategy still gets events.
-func (s *strat) running() bool { return !s.paused && !s.closed && !s.e.stopped }
+func (s *strat) running() bool { return !s.paused && !s.closed && !s.swapping && !s.e.stopped }
 
 // after finishes a hook call: it logs a failure, pauses the strategy when
 // the runtime has given up on it, and delivers the order updates the hook
@@ -84,13 +88,13 @@ func (e *Engine) drain(s *strat) {
 }
 
 // subscribe creates the bar series the strategy needs and hooks it to its
-// symbols' ticks and bars.
+// symbols' ticks and bars, keeping every list in strategy-name order.
 func (e *Engine) subscribe(s *strat) {
 	s.series = make(map[market.Symbol]*series, len(s.meta.Symbols))
 	for _, sym := range s.meta.Symbols {
 		y := e.symbol(sym)
 		if s.wantsTick {
-			y.tickSubs = append(y.tickSubs, s)
+			y.tickSubs = insertByName(y.tickSubs, s)
 		}
 		if s.meta.Timeframe == 0 {
 			continue
@@ -98,7 +102,27 @@ func (e *Engine) subscribe(s *strat) {
 		sr := e.seriesFor(y, s.meta.Timeframe)
 		s.series[sym] = sr
 		if s.wantsBar {
-			sr.subs = append(sr.subs, s)
+			sr.subs = insertByName(sr.subs, s)
 		}
 	}
+}
+
+// unsubscribe undoes subscribe; the series and their history stay.
+func (e *Engine) unsubscribe(s *strat) {
+	del := func(list []*strat) []*strat { return slices.DeleteFunc(list, func(x *strat) bool { return x == s }) }
+	for _, y := range e.syms {
+		y.tickSubs = del(y.tickSubs)
+	}
+	for _, sr := range e.series {
+		sr.subs = del(sr.subs)
+	}
+	s.series = nil
+}
+
+func insertByName(list []*strat, s *strat) []*strat {
+	i, found := slices.BinarySearchFunc(list, s.name, func(x *strat, name string) int { return strings.Compare(x.name, name) })
+	if found {
+		return list
+	}
+	return slices.Insert(list, i, s)
 }
