@@ -46,6 +46,13 @@
 // indicator a strategy asks for is computed over that history once and
 // then updated bar by bar, so a reloaded script needs no warm-up.
 //
+// # Changing strategies while running
+//
+// Replace swaps a strategy for a new version of its script (hot reload)
+// on the same account, bar history and indicators; Add starts a new one;
+// Remove stops one, cancelling its orders and keeping its account in
+// Results. All three run on the engine's goroutine, between ticks.
+//
 // # Failures
 //
 // A hook's error is logged and the engine goes on; host/script counts

@@ -149,15 +149,23 @@ func (e *Engine) Start() error {
 		return errors.New("engine: start: already started")
 	}
 	e.started = true
-	var errs []error
+	errs := make([]error, 0, len(e.strats))
 	for _, s := range e.strats {
-		if err := s.s.Start(s.initial); err != nil {
-			errs = append(errs, fmt.Errorf("strategy %s: on_start: %w", s.name, err))
-			e.checkPaused(s)
-		}
-		e.drain(s)
+		errs = append(errs, e.start(s))
 	}
 	return errors.Join(errs...)
+}
+
+// start runs one strategy's on_start and delivers the order updates it
+// caused.
+func (e *Engine) start(s *strat) error {
+	err := s.s.Start(s.initial)
+	if err != nil {
+		err = fmt.Errorf("strategy %s: on_start: %w", s.name, err)
+		e.checkPaused(s)
+	}
+	e.drain(s)
+	return err
 }
 
 // Stop runs on_stop for each strategy still running (orders placed there
@@ -171,6 +179,9 @@ func (e *Engine) Stop() error {
 	e.stopped = true
 	var errs []error
 	for _, s := range e.strats {
+		if s.removed {
+			continue
+		}
 		if !s.paused {
 			st, err := s.s.Stop()
 			if err != nil {

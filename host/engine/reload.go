@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Replace swaps the running strategy called name for a new version built
@@ -17,7 +19,7 @@ import (
 func (e *Engine) Replace(name string, sp Spec) error {
 	s := e.find(name)
 	switch {
-	case s == nil:
+	case s == nil || s.removed:
 		return fmt.Errorf("engine: replace %s: no such strategy", name)
 	case e.stopped || !e.started:
 		return fmt.Errorf("engine: replace %s: engine not running", name)
@@ -58,6 +60,83 @@ func (e *Engine) find(name string) *strat {
 		if s.name == name {
 			return s
 		}
+	}
+	return nil
+}
+
+// Add starts a new strategy while the engine runs (a new file in the
+// scripts folder), on a fresh account, with on_start(sp.State). A
+// strategy of the same name that was removed comes back on its old
+// account instead. A name in use is an error.
+func (e *Engine) Add(sp Spec) error {
+	if e.stopped {
+		return errors.New("engine: add strategy: engine stopped")
+	}
+	s, err := e.load(&sp)
+	if err != nil {
+		return err
+	}
+	if old := e.find(s.name); old != nil {
+		s.s.Close()
+		if !old.removed {
+			return fmt.Errorf("engine: add %s: a strategy of that name is running (%s)", s.name, old.file)
+		}
+		return e.revive(old, &sp)
+	}
+	s.id = e.gate.Register(s.name, e.cfg.Cash)
+	i, _ := slices.BinarySearchFunc(e.strats, s.name, func(x *strat, name string) int { return strings.Compare(x.name, name) })
+	e.strats = slices.Insert(e.strats, i, s)
+	e.subscribe(s)
+	if e.clocked {
+		s.acct.point(e.now, s.equity(), false)
+	}
+	if e.started {
+		e.start(s)
+	}
+	return nil
+}
+
+// revive runs a removed strategy again on its account.
+func (e *Engine) revive(s *strat, sp *Spec) error {
+	impl, file, err := e.build(sp, s)
+	if err != nil {
+		return err
+	}
+	s.adopt(impl, file)
+	s.removed, s.closed, s.initial = false, false, sp.State
+	e.subscribe(s)
+	if e.started {
+		e.start(s)
+	}
+	return nil
+}
+
+// Remove stops a strategy while the engine runs (its file was deleted):
+// on_stop runs, its working orders are cancelled, and it gets no more
+// events. Its account, positions included, stays in Results.
+func (e *Engine) Remove(name string) error {
+	s := e.find(name)
+	if s == nil || s.removed {
+		return fmt.Errorf("engine: remove %s: no such strategy", name)
+	}
+	var err error
+	if !s.paused && e.started {
+		s.swapping = true
+		s.state, err = s.s.Stop()
+		s.swapping = false
+	}
+	s.status = s.s.Status()
+	e.cancelAll(s, "strategy removed")
+	s.pending = s.pending[:0]
+	e.unsubscribe(s)
+	s.removed, s.closed = true, true
+	s.s.Close()
+	if e.clocked {
+		s.acct.point(e.now, s.equity(), false)
+	}
+	s.log.Info().Msg("strategy removed")
+	if err != nil {
+		return fmt.Errorf("engine: remove %s: on_stop: %w", name, err)
 	}
 	return nil
 }

@@ -65,3 +65,49 @@ func TestReplaceKeepsAccountAndHistory(t *testing.T) {
 		t.Fatalf("new version saw %v; want 24 bars of state, 7 shares held and a ready SMA(20)", r.State)
 	}
 }
+
+func TestAddAndRemoveWhileRunning(t *testing.T) {
+	ticks := session(day1, 360, wave)
+	e, err := New(Config{Strategies: []Spec{luaSpec(t, "ma.lua", maCross)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	feed := func(from, to int) {
+		for i := from; i < to; i++ {
+			e.Process(&ticks[i])
+		}
+	}
+	feed(0, 100)
+	if err := e.Add(luaSpec(t, "ma.lua", maCross)); err == nil {
+		t.Fatal("a second strategy named ma was added")
+	}
+	if err := e.Add(luaSpec(t, "holder.lua", holderV1)); err != nil {
+		t.Fatal(err)
+	}
+	feed(100, 200) // holder buys 7 on its first bar
+	if err := e.Remove("holder"); err != nil {
+		t.Fatal(err)
+	}
+	feed(200, 250)
+	mid := e.Results()[0] // results are in name order
+	if mid.Name != "holder" || !mid.Removed || mid.Positions[0].Qty != 7 || len(mid.Fills) != 1 {
+		t.Fatalf("removed strategy: %+v; want its 7 shares kept", mid)
+	}
+	if st, _ := mid.State.(map[string]any); st["bars"] != 8.0 {
+		t.Errorf("on_stop state %v, want the 8 bars it saw", mid.State)
+	}
+	if err := e.Add(luaSpec(t, "holder.lua", holderV1)); err != nil { // restored: same account
+		t.Fatal(err)
+	}
+	feed(250, len(ticks))
+	if err := e.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	end := e.Results()[0]
+	if end.Removed || end.Positions[0].Qty != 14 || len(end.Fills) != 2 {
+		t.Fatalf("revived strategy: %+v; want a second buy of 7 on the same account", end)
+	}
+}

@@ -14,6 +14,7 @@ type Result struct {
 	Name      string
 	File      string
 	Status    script.Status // running, or paused with the reason
+	Removed   bool          // stopped by Remove before the end of the run
 	State     script.State  // what on_stop returned
 	StartCash int64
 	Cash      int64
@@ -41,12 +42,12 @@ func (e *Engine) Results() []Result {
 	for _, s := range e.strats {
 		a := &s.acct
 		r := Result{
-			Name: s.name, File: s.file, Status: s.status, State: s.state,
+			Name: s.name, File: s.file, Status: s.status, Removed: s.removed, State: s.state,
 			StartCash: a.start, Cash: a.cash, Equity: s.equity(), Fees: a.fees, Taxes: a.taxes,
 			Fills: slices.Clone(a.fills), Curve: slices.Clone(a.equity),
 			Orders: a.orders, Rejected: a.rejected, Cancelled: a.cancelled,
 		}
-		if !e.stopped && !s.paused {
+		if !e.stopped && !s.paused && !s.removed {
 			r.Status = s.s.Status()
 		}
 		for _, p := range a.positions {

@@ -37,10 +37,13 @@ type strat struct {
 	paused   bool
 	closed   bool
 	swapping bool // Replace is stopping the old version
+	removed  bool // Remove stopped it; its account stays
 }
 
 // running reports whether the strategy still gets events.
-func (s *strat) running() bool { return !s.paused && !s.closed && !s.swapping && !s.e.stopped }
+func (s *strat) running() bool {
+	return !s.paused && !s.closed && !s.swapping && !s.removed && !s.e.stopped
+}
 
 // after finishes a hook call: it logs a failure, pauses the strategy when
 // the runtime has given up on it, and delivers the order updates the hook
