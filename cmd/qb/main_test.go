@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// qb runs the binary's Main with buffers, as a user would from a shell.
+func qb(t *testing.T, ctx context.Context, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	err := m.Run(ctx, args)
+	code = 0
+	if err != nil {
+		code = exitCode(err)
+		errb.WriteString(err.Error())
+	}
+	return out.String(), errb.String(), code
+}
+
+func writeScript(t *testing.T, dir, name, src string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var daily = []string{"--data", "../../testdata/krx/daily/005930.csv", "--data", "../../testdata/krx/daily/035420.csv"}
+
+func TestCommandsAndHelp(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"version"}, 0, "qb dev"},
+		{[]string{"--help"}, 0, "replay"},
+		{nil, 2, "Usage"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"run", "--help"}, 0, "--scripts"},
+		{[]string{"replay", "--help"}, 0, "--report"},
+		{[]string{"check", "--help"}, 0, "--param"},
+		{[]string{"version", "--help"}, 0, "print the version"},
+		{[]string{"replay", "--data", "x.csv"}, 2, "--data and --strategy are required"},
+		{[]string{"run", "--feed", "kis2"}, 2, `--feed "kis2"`},
+		{[]string{"replay", "--bogus"}, 2, "unknown flag: --bogus"},
+		{[]string{"replay", "--log-format", "xml", "--data", "a", "--strategy", "b"}, 2, "--log-format"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, errOut, code := qb(t, ctx, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out, errOut)
+			}
+			if !strings.Contains(out+errOut, tc.want) {
+				t.Fatalf("output lacks %q\nstdout: %s\nstderr: %s", tc.want, out, errOut)
+			}
+		})
+	}
+}
+
+func TestReplayWritesReportAndSummary(t *testing.T) {
+	report := filepath.Join(t.TempDir(), "report.json")
+	args := append([]string{"replay", "--strategy", "../../scripts/ma_cross.lua", "--param", "fast=3", "--report", report}, daily...)
+	out, errOut, code := qb(t, context.Background(), args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "ma_cross") || !strings.Contains(out, "final equity") {
+		t.Fatalf("summary lacks the strategy row:\n%s", out)
+	}
+	raw, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Strategies []struct {
+			Name  string `json:"name"`
+			Stats struct {
+				Trades int `json:"trades"`
+			} `json:"stats"`
+			Fills       []json.RawMessage `json:"fills"`
+			Equity      []json.RawMessage `json:"equity"`
+			StartCash   int64             `json:"start_cash"`
+			FinalCash   int64             `json:"final_cash"`
+			FinalEquity int64             `json:"final_equity"`
+		} `json:"strategies"`
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Strategies) != 1 || rep.Strategies[0].Stats.Trades == 0 || len(rep.Strategies[0].Fills) == 0 {
+		t.Fatalf("report: %+v", rep)
+	}
+	if rep.Strategies[0].StartCash != 100_000_000 {
+		t.Fatalf("start_cash %d, want the 100,000,000 default", rep.Strategies[0].StartCash)
+	}
+}
+
+func TestReplayRejectsUnknownParam(t *testing.T) {
+	args := append([]string{"replay", "--strategy", "../../scripts/ma_cross.lua", "--param", "fsat=3"}, daily...)
+	_, errOut, code := qb(t, context.Background(), args...)
+	if code == 0 || !strings.Contains(errOut, "fsat") {
+		t.Fatalf("exit %d, stderr %q: want a failure naming fsat", code, errOut)
+	}
+}
+
+func TestSyntaxErrorFailsCheckAndReplay(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeScript(t, dir, "bad.lua", "local s = {name='bad', symbols={'005930'}, timeframe='1d'}\nfunction s.on_bar(ctx, bar)\n  if then end\nend\nreturn s\n")
+	out, _, code := qb(t, context.Background(), "check", bad)
+	if code != 1 || !strings.Contains(out, bad+":3:") {
+		t.Fatalf("check: exit %d, output %q: want exit 1 naming %s:3", code, out, bad)
+	}
+	_, errOut, code := qb(t, context.Background(), append([]string{"replay", "--strategy", bad}, daily...)...)
+	if code == 0 || !strings.Contains(errOut, bad+":3:") {
+		t.Fatalf("replay: exit %d, stderr %q: want a failure naming %s:3", code, errOut, bad)
+	}
+}
+
+func TestCheckFindsRuntimeAndContractErrors(t *testing.T) {
+	dir := t.TempDir()
+	good := writeScript(t, dir, "good.lua", "return {name='good', symbols={'005930'}, timeframe='1d', on_bar=function(ctx, bar) end}\n")
+	runtime := writeScript(t, dir, "runtime.lua", "local s = {name='rt', symbols={'005930'}, timeframe='1d'}\nfunction s.on_bar(ctx, bar)\n  local x = nil\n  return x.field\nend\nreturn s\n")
+	contract := writeScript(t, dir, "contract.lua", "return {name='c', symbols={'5930'}, timeframe='1d'}\n")
+	out, _, code := qb(t, context.Background(), "check", good, runtime, contract)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	for _, want := range []string{"ok " + good, runtime + ":4:", contract, "5930"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunStopsCleanlyOnCancel(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	out, errOut, code := qb(t, ctx, "run", "--scripts", "../../scripts", "--warmup", "25", "--pace", "1s", "--log-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, name := range []string{"ma_cross", "rsi_reversion", "bollinger"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("summary lacks %s:\n%s", name, out)
+		}
+	}
+	if !strings.Contains(errOut, `"message":"fill"`) {
+		t.Errorf("no fill was logged in a warm-up of 25 sessions:\n%.2000s", errOut)
+	}
+}

@@ -1,0 +1,140 @@
+package replay
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/host/load"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// The real KRX daily bars the shipped strategies are replayed on; see
+// testdata/krx/README.md at the top of the repository for their source.
+var dailyFiles = []string{
+	"../../testdata/krx/daily/005930.csv",
+	"../../testdata/krx/daily/035420.csv",
+}
+
+func runShipped(t *testing.T, strategies ...string) *Report {
+	t.Helper()
+	srcs, err := load.Strategies(strategies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Config{Data: dailyFiles, Strategies: srcs, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// Each shipped strategy trades on real data, and its report adds up to the
+// won: cash is what it started with less what buys cost and plus what sells
+// brought, and equity is that cash plus the holdings at the last price.
+func TestShippedStrategiesTradeAndReconcile(t *testing.T) {
+	for _, file := range []string{"ma_cross.lua", "rsi_reversion.lua", "bollinger.lua"} {
+		t.Run(file, func(t *testing.T) {
+			rep := runShipped(t, filepath.Join("../../scripts", file))
+			if len(rep.Strategies) != 1 {
+				t.Fatalf("%d strategies in the report, want 1", len(rep.Strategies))
+			}
+			s := rep.Strategies[0]
+			if s.Stats.Trades == 0 {
+				t.Fatalf("%s made no trades over %d ticks", s.Name, rep.Ticks)
+			}
+			cash := s.StartCash
+			var fees, taxes int64
+			for _, f := range s.Fills {
+				switch f.Side {
+				case "BUY":
+					cash -= f.Qty * f.Price
+				case "SELL":
+					cash += f.Qty * f.Price
+				default:
+					t.Fatalf("fill side %q", f.Side)
+				}
+				cash -= f.Fee + f.Tax
+				fees += f.Fee
+				taxes += f.Tax
+			}
+			if cash != s.FinalCash {
+				t.Errorf("final_cash = %d, fills say %d", s.FinalCash, cash)
+			}
+			if fees != s.Stats.Fees || taxes != s.Stats.Taxes {
+				t.Errorf("fees, taxes = %d, %d; fills say %d, %d", s.Stats.Fees, s.Stats.Taxes, fees, taxes)
+			}
+			equity := s.FinalCash
+			for _, p := range s.Positions {
+				equity += p.Qty * p.LastPrice
+			}
+			if equity != s.FinalEquity {
+				t.Errorf("final_equity = %d, cash + positions = %d", s.FinalEquity, equity)
+			}
+			if last := s.Equity[len(s.Equity)-1].Equity; last != s.FinalEquity {
+				t.Errorf("last equity point %d, final_equity %d", last, s.FinalEquity)
+			}
+		})
+	}
+}
+
+// Two runs of the same data and scripts give byte-identical reports and
+// summaries, and they match the golden files (go test -update rewrites them
+// after a deliberate change).
+func TestReportIsByteIdentical(t *testing.T) {
+	var outs [2][2]bytes.Buffer
+	for i := range outs {
+		rep := runShipped(t, "../../scripts")
+		if err := rep.WriteJSON(&outs[i][0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := rep.WriteSummary(&outs[i][1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(outs[0][0].Bytes(), outs[1][0].Bytes()) {
+		t.Fatal("two runs wrote different reports")
+	}
+	if !bytes.Equal(outs[0][1].Bytes(), outs[1][1].Bytes()) {
+		t.Fatal("two runs wrote different summaries")
+	}
+	golden(t, "testdata/shipped.report.json", outs[0][0].Bytes())
+	golden(t, "testdata/shipped.summary.txt", outs[0][1].Bytes())
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from this run's output (go test -update rewrites it after a deliberate change)", path)
+	}
+}
+
+func TestSyntaxErrorNamesFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.lua")
+	if err := os.WriteFile(bad, []byte("local s = {}\ns.name = 'x'\nlocal x = = 1\nreturn s\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := load.Strategies([]string{bad})
+	if err == nil {
+		t.Fatal("a syntax error compiled")
+	}
+	if want := bad + ":3"; !bytes.Contains([]byte(err.Error()), []byte(want)) {
+		t.Fatalf("error %q does not name %s", err, want)
+	}
+}
