@@ -83,7 +83,7 @@ func (g *Gate) Admit(id ID, o *market.Order, x Exposure, q Quote) error {
 	}
 	g.roll(o.Created)
 	s := &g.strats[id]
-	now := o.Created.UnixNano()
+	now := unixNano(o.Created)
 	if err := g.checkState(s, now, x); err != nil {
 		return err
 	}

@@ -163,6 +163,18 @@ func TestOrderRateSlidingWindow(t *testing.T) {
 	checkRejection(t, g.Admit(other, at(60*time.Second), s.x, s.q), "", "")
 }
 
+func TestOrderBeforeTheClockStarts(t *testing.T) {
+	s := baseScenario()
+	s.lim.MaxOrdersPerMinute = 1
+	g := New(s.lim, krx.DefaultFees())
+	id := g.Register("s", 100_000_000)
+	early := s.o
+	early.Created = time.Time{} // placed in on_start, before any tick
+	checkRejection(t, g.Admit(id, &early, s.x, s.q), "", "")
+	checkRejection(t, g.Admit(id, &s.o, s.x, s.q), "", "") // the zero-time order is long gone
+	checkRejection(t, g.Admit(id, &s.o, s.x, s.q), RuleOrderRate, "1 orders in the last minute")
+}
+
 func TestDailyLoss(t *testing.T) {
 	s := baseScenario() // strategy limit 1,000,000; account 1,500,000
 	g := New(s.lim, krx.DefaultFees())

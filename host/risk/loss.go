@@ -5,7 +5,7 @@ import "time"
 // kstDay numbers the KST calendar day holding t (days since 1970-01-01 KST).
 func kstDay(t time.Time) int64 {
 	const offset = 9 * int64(time.Hour)
-	ns := t.UnixNano() + offset
+	ns := unixNano(t) + offset
 	d := ns / int64(24*time.Hour)
 	if ns < 0 && ns%int64(24*time.Hour) != 0 {
 		d--
@@ -54,3 +54,13 @@ func (g *Gate) Halted() bool { return g.acctLossHit }
 // Stopped reports whether the strategy's daily loss limit stopped its new
 // orders for the current day.
 func (g *Gate) Stopped(id ID) bool { return g.strats[id].lossHit }
+
+// unixNano is t in unix nanoseconds, with the zero time (an order placed
+// in on_start, before the clock has started) long before any real time,
+// where time.Time.UnixNano is undefined.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return -1 << 62
+	}
+	return t.UnixNano()
+}
