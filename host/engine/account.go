@@ -40,9 +40,9 @@ func (a *account) init(cash int64) {
 func (s *strat) equity() int64 { return s.acct.cash + s.acct.value }
 
 // point adds an equity point at t; a point at the time of the last one
-// replaces it. final asks for the end-of-run point even when t is zero.
-func (a *account) point(t time.Time, equity int64, final bool) {
-	if t.IsZero() && !final {
+// replaces it. Before the clock has started there is nothing to record.
+func (a *account) point(t time.Time, equity int64) {
+	if t.IsZero() {
 		return
 	}
 	if n := len(a.equity); n > 0 && a.equity[n-1].Time.Equal(t) {

@@ -192,7 +192,7 @@ func (e *Engine) Stop() error {
 		s.status = s.s.Status()
 		e.cancelAll(s, "engine stopped")
 		s.pending = s.pending[:0]
-		s.acct.point(e.now, s.equity(), true)
+		s.acct.point(e.now, s.equity())
 	}
 	e.close()
 	return errors.Join(errs...)

@@ -49,7 +49,7 @@ func (e *Engine) Advance(now time.Time) {
 		e.clocked, e.nowNs, e.day = true, ns, kstDay(ns)
 		e.now = now
 		for _, s := range e.strats {
-			s.acct.point(now, s.equity(), false)
+			s.acct.point(now, s.equity())
 		}
 	}
 	if ns >= e.nextEnd {
@@ -68,7 +68,7 @@ func (e *Engine) setClock(t time.Time) {
 	newDay := false
 	if day := kstDay(ns); day > e.day {
 		for _, s := range e.strats {
-			s.acct.point(e.now, s.equity(), false)
+			s.acct.point(e.now, s.equity())
 		}
 		e.day, newDay = day, true
 	}

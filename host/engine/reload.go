@@ -88,7 +88,7 @@ func (e *Engine) Add(sp Spec) error {
 	e.strats = slices.Insert(e.strats, i, s)
 	e.subscribe(s)
 	if e.clocked {
-		s.acct.point(e.now, s.equity(), false)
+		s.acct.point(e.now, s.equity())
 	}
 	if e.started {
 		e.start(s)
@@ -132,7 +132,7 @@ func (e *Engine) Remove(name string) error {
 	s.removed, s.closed = true, true
 	s.s.Close()
 	if e.clocked {
-		s.acct.point(e.now, s.equity(), false)
+		s.acct.point(e.now, s.equity())
 	}
 	s.log.Info().Msg("strategy removed")
 	if err != nil {

@@ -23,6 +23,11 @@ type Exposure struct {
 }
 
 // Quote is what is known of the order's symbol.
+//
+// PrevClose is the base of the daily ±30 % price limits. When it is
+// unknown (0: the first day of a replay, or a symbol first traded today)
+// the price-limit rule is skipped; the tick grid and every other rule
+// still apply, and the exchange itself refuses a price outside its band.
 type Quote struct {
 	Last      int64 // last trade price, won; 0 when none seen yet
 	PrevClose int64 // previous session's close, won; 0 when unknown
