@@ -1,6 +1,7 @@
 package script
 
 import (
+	"math"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -19,10 +20,9 @@ const (
 // exhaust the host within one Go call.
 func hardenStrings(L *lua.LState) {
 	str := L.GetGlobal("string").(*lua.LTable)
-	find := str.RawGetString("find").(*lua.LFunction).GFunction
 	format := str.RawGetString("format").(*lua.LFunction).GFunction
 	str.RawSetString("rep", L.NewFunction(strRep))
-	str.RawSetString("find", L.NewFunction(func(L *lua.LState) int { return strFind(L, find) }))
+	str.RawSetString("find", L.NewFunction(strFind))
 	str.RawSetString("format", L.NewFunction(func(L *lua.LState) int { return strFormat(L, format) }))
 	for _, name := range []string{"match", "gmatch", "gfind", "gsub"} {
 		str.RawSetString(name, L.NewFunction(patternsDisabled(name)))
@@ -47,14 +47,38 @@ func strRep(L *lua.LState) int {
 	return 1
 }
 
-// strFind is string.find without pattern matching: Lua patterns backtrack
-// without bound, and one find can run for seconds.
-func strFind(L *lua.LState, find lua.LGFunction) int {
+// strFind is string.find for plain text only: Lua patterns backtrack
+// without bound, and one find can run for seconds. A pattern without magic
+// characters is plain text anyway, so ("hello"):find("ll") still works.
+func strFind(L *lua.LState) int {
+	str := L.CheckString(1)
 	pat := L.CheckString(2)
 	if !L.ToBool(4) && strings.ContainsAny(pat, luaSpecials) {
 		L.RaiseError("string.find: Lua patterns are disabled in the sandbox (they can run without bound); pass plain=true: string.find(s, p, 1, true)")
 	}
-	return find(L)
+	init := 1
+	if v, ok := L.Get(3).(lua.LNumber); ok {
+		f := math.Max(-float64(len(str))-1, math.Min(float64(v), float64(len(str))+2))
+		init = int(f)
+	} else if L.Get(3) != lua.LNil {
+		L.TypeError(3, lua.LTNumber)
+	}
+	if init < 0 {
+		init += len(str) + 1
+	}
+	init = max(init, 1)
+	if init > len(str)+1 {
+		L.Push(lua.LNil)
+		return 1
+	}
+	pos := strings.Index(str[init-1:], pat)
+	if pos < 0 {
+		L.Push(lua.LNil)
+		return 1
+	}
+	L.Push(lua.LNumber(init + pos))
+	L.Push(lua.LNumber(init + pos + len(pat) - 1))
+	return 2
 }
 
 func patternsDisabled(name string) lua.LGFunction {
