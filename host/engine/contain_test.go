@@ -87,3 +87,22 @@ func TestFailingStrategiesAreContained(t *testing.T) {
 		}
 	}
 }
+
+// spiral answers every rejection with a new order that is rejected too.
+const spiral = `
+local s = { name = "spiral", symbols = { "005930" }, timeframe = "1m" }
+local calls = 0
+function s.on_bar(ctx, bar) ctx.buy("005930", 1, 70050) end
+function s.on_order(ctx, o) calls = calls + 1; ctx.buy("005930", 1, 70050) end
+function s.on_stop(ctx) return { calls = calls } end
+return s
+`
+
+func TestOrderCascadeIsBounded(t *testing.T) {
+	r := run(t, Config{Strategies: []Spec{luaSpec(t, "spiral.lua", spiral)}}, session(day1, 36, wave))[0]
+	st, _ := r.State.(map[string]any)
+	// Two bars close (09:00, 09:01); each starts a cascade cut at maxCascade.
+	if st["calls"] != float64(2*maxCascade) || r.Status.Paused {
+		t.Fatalf("on_order ran %v times (status %v), want %d", st["calls"], r.Status, 2*maxCascade)
+	}
+}
