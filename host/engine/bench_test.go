@@ -68,6 +68,7 @@ func BenchmarkEngineTick(b *testing.B) {
 	b.Run("go-on_bar", func(b *testing.B) {
 		benchEngine(b, goSpec(goStrat{meta: barMeta, bar: func(*market.Bar) error { return nil }}))
 	})
+	b.Run("lua-ma-cross", func(b *testing.B) { benchEngine(b, luaSpec(b, "ma.lua", maCross)) })
 	b.Run("lua-on_tick", func(b *testing.B) { benchEngine(b, luaSpec(b, "ticks.lua", tickOnly)) })
 	b.Run("lua-on_bar-x3", func(b *testing.B) {
 		benchEngine(b, luaSpec(b, "a.lua", barOnly), luaSpec(b, "b.lua", renamed(barOnly, "b")),
