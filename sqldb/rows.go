@@ -1,0 +1,68 @@
+package sqldb
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// orderRow is an order as stored, before its text columns are parsed.
+type orderRow struct {
+	ID                         int64
+	Strategy, Symbol           string
+	Side, Type, Status, Reason string
+	Qty, Price, FilledQty      int64
+	Created                    time.Time
+	Updated                    *time.Time
+}
+
+func (r *orderRow) order(norm func(time.Time) time.Time) (market.Order, error) {
+	side, err := market.ParseSide(r.Side)
+	if err != nil {
+		return market.Order{}, fmt.Errorf("order %d: %w", r.ID, err)
+	}
+	typ, err := parseOrderType(r.Type)
+	if err != nil {
+		return market.Order{}, fmt.Errorf("order %d: %w", r.ID, err)
+	}
+	status, err := market.ParseOrderStatus(r.Status)
+	if err != nil {
+		return market.Order{}, fmt.Errorf("order %d: %w", r.ID, err)
+	}
+	o := market.Order{
+		ID: r.ID, Strategy: r.Strategy, Symbol: market.Symbol(r.Symbol), Side: side, Type: typ,
+		Qty: r.Qty, Price: r.Price, Created: norm(r.Created), Status: status,
+		FilledQty: r.FilledQty, Reason: r.Reason,
+	}
+	if r.Updated != nil {
+		o.Updated = norm(*r.Updated)
+	}
+	return o, nil
+}
+
+func checkPosition(account string, p *market.Position) error {
+	switch {
+	case account == "":
+		return fmt.Errorf("account is empty")
+	case p.Symbol.Validate() != nil:
+		return p.Symbol.Validate()
+	case p.Qty < 0:
+		return fmt.Errorf("position %s: qty %d is negative", p.Symbol, p.Qty)
+	}
+	return nil
+}
+
+func checkState(strategy string, state []byte) error {
+	if strategy == "" {
+		return fmt.Errorf("save state: strategy name is empty")
+	}
+	if len(state) == 0 {
+		return fmt.Errorf("save state of %s: state is empty, want JSON (null for none)", strategy)
+	}
+	if !json.Valid(state) {
+		return fmt.Errorf("save state of %s: state is not valid JSON", strategy)
+	}
+	return nil
+}
