@@ -59,6 +59,11 @@ type Strategy interface {
 	Close()
 }
 
+var (
+	_ Strategy     = (*script.Strategy)(nil)
+	_ MarketBroker = (*paper.Broker)(nil)
+)
+
 // Broker takes one strategy account's orders to a venue. Submit returns an
 // error when the venue refuses the order; Cancel when the order is not
 // working there any more.
