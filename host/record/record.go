@@ -1,0 +1,176 @@
+package record
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/qbtrading/qb/lib/market"
+	"github.com/rs/zerolog"
+)
+
+// Store receives batches of market data and events. Every method must be
+// idempotent for rows already stored (ticks and bars are keyed by their
+// content), and a batch is written all or nothing.
+type Store interface {
+	WriteTicks(ctx context.Context, ticks []market.Tick) error
+	WriteBars(ctx context.Context, bars []market.Bar) error
+	WriteEvents(ctx context.Context, events []Event) error
+}
+
+// Event is a structured log event for the system log table.
+type Event struct {
+	Time      time.Time       `json:"time"`
+	Component string          `json:"component"`
+	Level     string          `json:"level"`
+	Message   string          `json:"message"`
+	Details   json.RawMessage `json:"details,omitempty"`
+}
+
+// Config configures a Recorder. Store and Dir are required.
+type Config struct {
+	Store   Store
+	Durable Durable // optional: the synchronous path for trading state
+	Dir     string  // spill files live here; created if missing
+
+	Capacity      int           // records held in memory before spilling (default 16384)
+	BatchSize     int           // records per store write (default 4096)
+	FlushInterval time.Duration // longest a record waits in memory (default 200ms)
+	MinBackoff    time.Duration // first retry delay after a failed write (default 50ms)
+	MaxBackoff    time.Duration // retry delay cap (default 5s)
+	Log           zerolog.Logger
+}
+
+func (c *Config) defaults() error {
+	if c.Store == nil {
+		return errors.New("recorder: config: Store is nil")
+	}
+	if c.Dir == "" {
+		return errors.New("recorder: config: Dir is empty")
+	}
+	setDefault(&c.Capacity, 16384)
+	setDefault(&c.BatchSize, 4096)
+	setDefault(&c.FlushInterval, 200*time.Millisecond)
+	setDefault(&c.MinBackoff, 50*time.Millisecond)
+	setDefault(&c.MaxBackoff, 5*time.Second)
+	c.BatchSize = min(c.BatchSize, c.Capacity)
+	return nil
+}
+
+func setDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
+// Stats counts what went through the recorder since New.
+type Stats struct {
+	Recorded int64 // records accepted by Tick, Bar and Event
+	Written  int64 // records the store accepted (replays included)
+	Spilled  int64 // records written to spill files
+	Replayed int64 // records read back from spill files
+	Retries  int64 // failed store writes that were retried
+	Lost     int64 // records that could not be kept (spill file error, or recorded after Close)
+}
+
+// Recorder batches market data and events to a Store off the caller's path.
+// Tick, Bar and Event may be called from any goroutine; they never wait for
+// the store.
+type Recorder struct {
+	cfg Config
+
+	mu       sync.Mutex
+	buf      []item // ring buffer
+	head, n  int
+	seq      uint64     // sequence of the next record, names spill files
+	spill    *spillFile // non-nil while records go to disk instead of buf
+	pending  []string   // spill files waiting for replay, oldest first
+	run      int        // this run's number in spill file names
+	closing  bool
+	stats    Stats
+	scratch  item   // a record on its way to a spill file (under mu)
+	inflight []item // taken from buf, not yet written (writer only)
+	ticks    []market.Tick
+	bars     []market.Bar
+	events   []Event
+
+	kick   chan struct{}
+	stop   chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New checks cfg, creates the spill directory and finds spill files left by an
+// earlier run; they are replayed first once Start runs.
+func New(cfg Config) (*Recorder, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	pending, run, err := scanSpills(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Recorder{
+		cfg: cfg, buf: make([]item, cfg.Capacity), pending: pending, run: run,
+		kick: make(chan struct{}, 1), stop: make(chan struct{}),
+	}, nil
+}
+
+// Start launches the background writer. Cancelling ctx stops it as Close does
+// when its deadline passes.
+func (r *Recorder) Start(ctx context.Context) {
+	r.ctx, r.cancel = context.WithCancel(ctx)
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		r.loop()
+	}()
+}
+
+// Close stops accepting records and flushes everything to the store. If ctx
+// ends first, what is left goes to a spill file for the next start and Close
+// returns an error saying so.
+func (r *Recorder) Close(ctx context.Context) error {
+	r.mu.Lock()
+	if r.closing {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closing = true
+	r.mu.Unlock()
+	close(r.stop)
+	if r.cancel != nil {
+		done := make(chan struct{})
+		go func() { r.wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			r.cancel() // stop retrying; the writer returns at once
+			<-done
+		}
+		r.cancel()
+	}
+	perr := r.persistRest()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.pending) > 0 {
+		cause := ctx.Err()
+		if cause == nil {
+			cause = context.Canceled // Start's context ended before Close
+		}
+		return errors.Join(fmt.Errorf("close recorder: store not reached, %d spill file(s) left in %s for the next start: %w",
+			len(r.pending), r.cfg.Dir, cause), perr)
+	}
+	return perr
+}
+
+// Stats returns the counters.
+func (r *Recorder) Stats() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stats
+}

@@ -1,0 +1,148 @@
+package record
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// Spill files are JSON lines named spill-RUN-SEQ.jsonl: RUN grows with every
+// New on the directory and SEQ is the first record's sequence in that run, so
+// sorting the names sorts the records in the order they were recorded.
+const spillPattern = "spill-%08d-%016d.jsonl"
+
+// line is one record in a spill file; exactly one pointer is set.
+type line struct {
+	Tick  *market.Tick `json:"t,omitempty"`
+	Bar   *market.Bar  `json:"b,omitempty"`
+	Event *Event       `json:"e,omitempty"`
+}
+
+type spillFile struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+	enc  *json.Encoder
+}
+
+func createSpill(dir string, run int, seq uint64) (*spillFile, error) {
+	path := filepath.Join(dir, fmt.Sprintf(spillPattern, run, seq))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create spill file: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 64<<10)
+	return &spillFile{path: path, f: f, w: w, enc: json.NewEncoder(w)}, nil
+}
+
+func (s *spillFile) write(it *item) error {
+	var l line
+	switch it.kind {
+	case kindTick:
+		l.Tick = &it.tick
+	case kindBar:
+		l.Bar = &it.bar
+	case kindEvent:
+		l.Event = &it.event
+	}
+	if err := s.enc.Encode(&l); err != nil {
+		return fmt.Errorf("write spill file %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// close flushes and fsyncs the file and its directory entry: once it returns,
+// the records survive a crash.
+func (s *spillFile) close() error {
+	err := s.w.Flush()
+	if err == nil {
+		err = s.f.Sync()
+	}
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(s.path))
+	}
+	if err != nil {
+		return fmt.Errorf("close spill file %s: %w", s.path, err)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// scanSpills creates dir if needed and returns the spill files already there,
+// oldest first, and the run number for this process.
+func scanSpills(dir string) (pending []string, run int, err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, 0, fmt.Errorf("recorder: spill directory: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, 0, fmt.Errorf("recorder: spill directory: %w", err)
+	}
+	for _, e := range entries {
+		var r int
+		var seq uint64
+		if _, err := fmt.Sscanf(e.Name(), spillPattern, &r, &seq); err != nil || e.IsDir() {
+			continue
+		}
+		pending = append(pending, filepath.Join(dir, e.Name()))
+		run = max(run, r)
+	}
+	sort.Strings(pending)
+	return pending, run + 1, nil
+}
+
+// decodeLine turns one spill line back into an item.
+func decodeLine(b []byte, it *item) error {
+	var l line
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	switch {
+	case l.Tick != nil:
+		it.kind, it.tick = kindTick, *l.Tick
+	case l.Bar != nil:
+		it.kind, it.bar = kindBar, *l.Bar
+	case l.Event != nil:
+		it.kind, it.event = kindEvent, *l.Event
+	default:
+		return fmt.Errorf("no record in line")
+	}
+	return nil
+}
+
+// spillLocked appends it to the current spill file, opening one if needed.
+// Called with r.mu held.
+func (r *Recorder) spillLocked(it *item) {
+	if r.spill == nil {
+		sf, err := createSpill(r.cfg.Dir, r.run, it.seq)
+		if err != nil {
+			r.stats.Lost++
+			r.cfg.Log.Error().Err(err).Msg("recorder: record lost")
+			return
+		}
+		r.spill = sf
+		r.cfg.Log.Warn().Str("file", sf.path).Msg("recorder: buffer full, spilling to disk")
+	}
+	if err := r.spill.write(it); err != nil {
+		r.stats.Lost++
+		r.cfg.Log.Error().Err(err).Msg("recorder: record lost")
+		return
+	}
+	r.stats.Spilled++
+}
