@@ -11,6 +11,9 @@ func (s *Strategy) Start(st State) error {
 	if s.paused || s.closed {
 		return nil
 	}
+	if s.inCall {
+		return s.reentered(HookStart)
+	}
 	s.started, s.startState = true, st
 	if s.hooks[HookStart] == nil {
 		return nil
@@ -19,7 +22,7 @@ func (s *Strategy) Start(st State) error {
 	if err != nil {
 		return &Error{File: s.prog.File, Hook: "on_start", Kind: KindRuntime, Msg: err.Error()}
 	}
-	_, cerr := s.call(HookStart, arg, 0)
+	_, _, cerr := s.call(HookStart, arg, 0)
 	return cerr
 }
 
@@ -28,7 +31,10 @@ func (s *Strategy) Tick(t *market.Tick) error {
 	if !s.Wants(HookTick) {
 		return nil
 	}
-	_, err := s.call(HookTick, s.args.setTick(t), 0)
+	if s.inCall {
+		return s.reentered(HookTick)
+	}
+	_, _, err := s.call(HookTick, s.args.setTick(t), 0)
 	return err
 }
 
@@ -37,26 +43,39 @@ func (s *Strategy) Bar(b *market.Bar) error {
 	if !s.Wants(HookBar) {
 		return nil
 	}
-	_, err := s.call(HookBar, s.args.setBar(b), 0)
+	if s.inCall {
+		return s.reentered(HookBar)
+	}
+	_, _, err := s.call(HookBar, s.args.setBar(b), 0)
 	return err
 }
 
-// Fill calls on_fill(ctx, fill). The fill table is reused.
+// Fill calls on_fill(ctx, fill). The fill table is reused. Called while a
+// hook runs (a fill reported from inside ctx.buy), it is delivered when
+// that hook returns.
 func (s *Strategy) Fill(f *market.Fill) error {
 	if !s.Wants(HookFill) {
 		return nil
 	}
-	_, err := s.call(HookFill, s.args.setFill(f), 0)
+	if s.inCall {
+		return s.defer_(pendingEvent{hook: HookFill, fill: *f})
+	}
+	_, _, err := s.call(HookFill, s.args.setFill(f), 0)
 	return err
 }
 
 // Order calls on_order(ctx, order) after an order changed state (accepted,
 // rejected with its reason, cancelled, filled). The order table is reused.
+// Called while a hook runs (a rejection reported from inside ctx.buy), it
+// is delivered when that hook returns.
 func (s *Strategy) Order(o *market.Order) error {
 	if !s.Wants(HookOrder) {
 		return nil
 	}
-	_, err := s.call(HookOrder, s.args.setOrder(o), 0)
+	if s.inCall {
+		return s.defer_(pendingEvent{hook: HookOrder, order: *o})
+	}
+	_, _, err := s.call(HookOrder, s.args.setOrder(o), 0)
 	return err
 }
 
@@ -64,16 +83,18 @@ func (s *Strategy) Order(o *market.Order) error {
 // values (see State). A paused strategy, or one without on_stop, returns
 // nil.
 func (s *Strategy) Stop() (State, error) {
-	ok, err := s.call(HookStop, nil, 1)
+	if s.inCall {
+		return nil, s.reentered(HookStop)
+	}
+	ret, ok, err := s.call(HookStop, nil, 1)
 	if !ok {
 		return nil, err
 	}
-	ret := s.L.Get(-1)
-	s.L.Pop(1)
 	st, cerr := fromLua(ret)
 	if cerr != nil {
-		return nil, s.fail(&Error{File: s.prog.File, Line: s.hooks[HookStop].Proto.LineDefined,
+		return nil, s.fail(&Error{File: s.prog.File, Line: fnLine(s.hooks[HookStop]),
 			Hook: "on_stop", Kind: KindRuntime, Msg: cerr.Error()})
 	}
-	return st, nil
+	return st, err // err: from fills or order updates deferred during on_stop
+
 }

@@ -1,6 +1,7 @@
 package script
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -63,13 +64,13 @@ func (s *Strategy) Status() Status {
 	return st
 }
 
-// call runs hook h with ctx and arg (nil for none), expecting nret results,
-// which it leaves on the Lua stack. It returns nil when the hook is absent
-// or the strategy paused.
-func (s *Strategy) call(h Hook, arg lua.LValue, nret int) (bool, error) {
+// call runs hook h with ctx and arg (nil for none) and returns the hook's
+// first result when nret is 1. It does nothing when the hook is absent or
+// the strategy paused.
+func (s *Strategy) call(h Hook, arg lua.LValue, nret int) (lua.LValue, bool, error) {
 	fn := s.hooks[h]
 	if fn == nil || s.paused || s.closed {
-		return false, nil
+		return nil, false, nil
 	}
 	s.beginCall()
 	var err error
@@ -79,6 +80,20 @@ func (s *Strategy) call(h Hook, arg lua.LValue, nret int) (bool, error) {
 		err = s.L.CallByParam(lua.P{Fn: fn, NRet: nret, Protect: true}, s.ctx, arg)
 	}
 	timedOut := s.endCall(hookNames[h])
+	var ret lua.LValue = lua.LNil
+	if err == nil && nret > 0 {
+		ret = s.L.Get(-1)
+		s.L.Pop(nret)
+	}
+	ok, ferr := s.outcome(h, err, timedOut)
+	if len(s.pending) > 0 {
+		ferr = errors.Join(ferr, s.deliverPending())
+	}
+	return ret, ok, ferr
+}
+
+// outcome counts the call's success or failure.
+func (s *Strategy) outcome(h Hook, err error, timedOut bool) (bool, error) {
 	if err == nil && !timedOut {
 		s.failures = 0
 		return true, nil
@@ -90,6 +105,7 @@ func (s *Strategy) call(h Hook, arg lua.LValue, nret int) (bool, error) {
 }
 
 func (s *Strategy) beginCall() {
+	s.inCall = true
 	s.logsLeft, s.dropped = maxLogLines, 0
 	s.wd.begin()
 }
@@ -97,6 +113,7 @@ func (s *Strategy) beginCall() {
 // endCall stops the watchdog clock and reports whether it fired.
 func (s *Strategy) endCall(what string) bool {
 	timedOut := s.wd.end()
+	s.inCall = false
 	if s.dropped > 0 {
 		s.opt.Log.Warn().Str("hook", what).Int("dropped", s.dropped).
 			Msgf("script: dropped %d log lines (limit %d per call)", s.dropped, maxLogLines)

@@ -26,8 +26,10 @@ type Strategy struct {
 	loading  map[string]bool       // modules being loaded, to catch cycles
 	modules  map[string]*lua.FunctionProto
 	scratch  scratch
-	logsLeft int // log lines the current call may still write
-	dropped  int // log lines the current call dropped
+	inCall   bool           // a hook (or the chunk) is running
+	pending  []pendingEvent // fills and order updates that arrived meanwhile
+	logsLeft int            // log lines the current call may still write
+	dropped  int            // log lines the current call dropped
 
 	started    bool
 	startState State // what Start was given, for a restart after a timeout
