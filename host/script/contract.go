@@ -20,15 +20,15 @@ const maxSymbols = 200
 // timeframe, params (optional) and hooks. A function-valued key that is not
 // a hook is an error, so a typo such as on_tik cannot disable a hook
 // silently; other keys are the script's own.
-func checkContract(file string, t *lua.LTable, overrides map[string]string) (Meta, [numHooks]*lua.LFunction, *Error) {
+func checkContract(file string, lines declLines, t *lua.LTable, overrides map[string]string) (Meta, [numHooks]*lua.LFunction, *Error) {
 	var meta Meta
 	var hooks [numHooks]*lua.LFunction
 	name, ok := t.RawGetString("name").(lua.LString)
 	if !ok || !validName.MatchString(string(name)) {
-		return meta, hooks, contractError(file, 0, "name: want a string of 1 to 64 letters, digits, '_', '-' or '.', have %s", describe(t.RawGetString("name")))
+		return meta, hooks, contractError(file, lines.fields["name"], "name: want a string of 1 to 64 letters, digits, '_', '-' or '.', have %s", describe(t.RawGetString("name")))
 	}
 	meta.Name = string(name)
-	syms, err := checkSymbols(file, t.RawGetString("symbols"))
+	syms, err := checkSymbols(file, lines, t.RawGetString("symbols"))
 	if err != nil {
 		return meta, hooks, err
 	}
@@ -36,37 +36,37 @@ func checkContract(file string, t *lua.LTable, overrides map[string]string) (Met
 	tfv, ok := t.RawGetString("timeframe").(lua.LString)
 	tf, perr := market.ParseTimeframe(string(tfv))
 	if !ok || perr != nil {
-		return meta, hooks, contractError(file, 0, "timeframe: want one of 1s, 1m, 3m, 5m, 10m, 15m, 30m, 1h, 1d, have %s", describe(t.RawGetString("timeframe")))
+		return meta, hooks, contractError(file, lines.fields["timeframe"], "timeframe: want one of 1s, 1m, 3m, 5m, 10m, 15m, 30m, 1h, 1d, have %s", describe(t.RawGetString("timeframe")))
 	}
 	meta.Timeframe = tf
-	if meta.Params, err = checkParams(file, t.RawGetString("params"), overrides); err != nil {
+	if meta.Params, err = checkParams(file, lines, t.RawGetString("params"), overrides); err != nil {
 		return meta, hooks, err
 	}
 	hooks, err = checkHooks(file, t)
 	return meta, hooks, err
 }
 
-func checkSymbols(file string, v lua.LValue) ([]market.Symbol, *Error) {
+func checkSymbols(file string, lines declLines, v lua.LValue) ([]market.Symbol, *Error) {
 	t, ok := v.(*lua.LTable)
 	if !ok {
-		return nil, contractError(file, 0, "symbols: want a list of KRX codes such as { \"005930\" }, have %s", describe(v))
+		return nil, contractError(file, lines.fields["symbols"], "symbols: want a list of KRX codes such as { \"005930\" }, have %s", describe(v))
 	}
 	n := t.Len()
 	if n == 0 || n > maxSymbols {
-		return nil, contractError(file, 0, "symbols: want 1 to %d codes, have %d", maxSymbols, n)
+		return nil, contractError(file, lines.fields["symbols"], "symbols: want 1 to %d codes, have %d", maxSymbols, n)
 	}
 	out := make([]market.Symbol, 0, n)
 	for i := 1; i <= n; i++ {
 		s, ok := t.RawGetInt(i).(lua.LString)
 		if !ok {
-			return nil, contractError(file, 0, "symbols[%d]: want a string, have %s", i, describe(t.RawGetInt(i)))
+			return nil, contractError(file, lines.symbol(i), "symbols[%d]: want a string, have %s", i, describe(t.RawGetInt(i)))
 		}
 		sym, err := market.ParseSymbol(string(s))
 		if err != nil {
-			return nil, contractError(file, 0, "symbols[%d]: %v", i, err)
+			return nil, contractError(file, lines.symbol(i), "symbols[%d]: %v", i, err)
 		}
 		if slices.Contains(out, sym) {
-			return nil, contractError(file, 0, "symbols[%d]: %s is listed twice", i, sym)
+			return nil, contractError(file, lines.symbol(i), "symbols[%d]: %s is listed twice", i, sym)
 		}
 		out = append(out, sym)
 	}

@@ -3,6 +3,7 @@ package script
 import (
 	"errors"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -182,5 +183,46 @@ func TestLoadTimeout(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Kind != KindTimeout {
 		t.Fatalf("err = %v, want a timeout", err)
+	}
+}
+
+// TestFailuresLeaveNoGarbageOnTheStack: a failing hook must not leave values
+// behind on the Lua stack, or a long run would grow it call by call.
+func TestFailuresLeaveNoGarbageOnTheStack(t *testing.T) {
+	s := start(t, "failing.lua", nil, Options{MaxFailures: 1000})
+	top := s.L.GetTop()
+	for i := 0; i < 50; i++ {
+		_ = s.Tick(tick(1))
+		_ = s.Bar(bar(1))
+	}
+	if got := s.L.GetTop(); got != top {
+		t.Errorf("stack top %d after 100 calls, want %d", got, top)
+	}
+}
+
+// TestCloseStopsTheWatchdog: every strategy's watchdog goroutine is gone
+// once Close returns.
+func TestCloseStopsTheWatchdog(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var ss []*Strategy
+	for i := 0; i < 20; i++ {
+		s, err := New(load(t, "hooks.lua"), newFakeHost(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	if runtime.NumGoroutine() < before+18 { // one watchdog each (the test runner may end one of its own)
+		t.Fatalf("%d goroutines with 20 strategies, started with %d", runtime.NumGoroutine(), before)
+	}
+	for _, s := range ss {
+		s.Close()
+		s.Close() // idempotent
+	}
+	if got := runtime.NumGoroutine(); got > before {
+		t.Errorf("%d goroutines after Close, want at most %d", got, before)
+	}
+	if err := ss[0].Tick(tick(1)); err != nil || ss[0].Wants(HookTick) {
+		t.Errorf("a closed strategy: Tick = %v, Wants = %v", err, ss[0].Wants(HookTick))
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -112,6 +114,28 @@ func FuzzCtxArgs(f *testing.F) {
 		var api *lua.ApiError
 		if errors.As(err, &api) && api.Type == lua.ApiErrorPanic {
 			t.Fatalf("Go panic in a binding: %v", err)
+		}
+	})
+}
+
+// FuzzCompile: any bytes either compile or give a syntax *Error; the
+// parser never takes the host down.
+func FuzzCompile(f *testing.F) {
+	for _, name := range []string{"hooks.lua", "failing.lua", "syntax_error.lua", "probe.lua", "bench.lua"} {
+		src, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p, err := Compile("fuzz.lua", src)
+		var e *Error
+		switch {
+		case err == nil && p == nil:
+			t.Fatal("no program and no error")
+		case err != nil && (!errors.As(err, &e) || e.Kind != KindSyntax || e.File != "fuzz.lua"):
+			t.Fatalf("err = %#v, want a syntax *Error", err)
 		}
 	})
 }

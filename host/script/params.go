@@ -13,7 +13,7 @@ const maxParams = 100
 
 // checkParams reads the script's params table (absent means none) and
 // applies overrides, each parsed as its default's type.
-func checkParams(file string, v lua.LValue, overrides map[string]string) ([]Param, *Error) {
+func checkParams(file string, lines declLines, v lua.LValue, overrides map[string]string) ([]Param, *Error) {
 	var out []Param
 	switch t := v.(type) {
 	case *lua.LNilType:
@@ -21,19 +21,19 @@ func checkParams(file string, v lua.LValue, overrides map[string]string) ([]Para
 		for k, val := t.Next(lua.LNil); k != lua.LNil; k, val = t.Next(k) {
 			name, ok := k.(lua.LString)
 			if !ok || name == "" {
-				return nil, contractError(file, 0, "params: key %s: want a name", describe(k))
+				return nil, contractError(file, lines.fields["params"], "params: key %s: want a name", describe(k))
 			}
 			p, msg := newParam(string(name), val)
 			if msg != "" {
-				return nil, contractError(file, 0, "params.%s: %s", name, msg)
+				return nil, contractError(file, lines.param(string(name)), "params.%s: %s", name, msg)
 			}
 			out = append(out, p)
 		}
 	default:
-		return nil, contractError(file, 0, "params: want a table such as { fast = 5 }, have %s", describe(v))
+		return nil, contractError(file, lines.fields["params"], "params: want a table such as { fast = 5 }, have %s", describe(v))
 	}
 	if len(out) > maxParams {
-		return nil, contractError(file, 0, "params: %d entries, at most %d", len(out), maxParams)
+		return nil, contractError(file, lines.fields["params"], "params: %d entries, at most %d", len(out), maxParams)
 	}
 	slices.SortFunc(out, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
 	return applyOverrides(file, out, overrides)

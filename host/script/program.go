@@ -18,21 +18,22 @@ type Program struct {
 	Hash [32]byte // SHA-256 of the source, to tell versions apart
 
 	proto *lua.FunctionProto
+	lines declLines
 }
 
 // Compile parses and compiles src once. A syntax error is an *Error of kind
 // KindSyntax with the line gopher-lua reports.
 func Compile(file string, src []byte) (*Program, error) {
-	proto, err := compileProto(file, src)
+	proto, lines, err := compileProto(file, src)
 	if err != nil {
 		return nil, err
 	}
-	return &Program{File: file, Hash: sha256.Sum256(src), proto: proto}, nil
+	return &Program{File: file, Hash: sha256.Sum256(src), proto: proto, lines: lines}, nil
 }
 
 // compileProto parses and compiles one Lua source; shared by Compile and
 // require.
-func compileProto(file string, src []byte) (proto *lua.FunctionProto, err error) {
+func compileProto(file string, src []byte) (proto *lua.FunctionProto, lines declLines, err error) {
 	defer func() {
 		if r := recover(); r != nil { // the parser must never take the host down
 			proto, err = nil, &Error{File: file, Kind: KindSyntax, Msg: fmt.Sprint("parser failure: ", r)}
@@ -40,13 +41,13 @@ func compileProto(file string, src []byte) (proto *lua.FunctionProto, err error)
 	}()
 	chunk, err := parse.Parse(bytes.NewReader(src), file)
 	if err != nil {
-		return nil, syntaxError(file, src, err)
+		return nil, lines, syntaxError(file, src, err)
 	}
 	proto, err = lua.Compile(chunk, file)
 	if err != nil {
-		return nil, syntaxError(file, src, err)
+		return nil, lines, syntaxError(file, src, err)
 	}
-	return proto, nil
+	return proto, findDeclLines(chunk), nil
 }
 
 // syntaxError converts gopher-lua's parse and compile errors, which carry

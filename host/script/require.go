@@ -60,7 +60,7 @@ func (s *Strategy) moduleProto(name string) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := compileProto(display, src)
+	p, _, err := compileProto(display, src)
 	if err != nil {
 		return nil, err
 	}

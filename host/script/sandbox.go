@@ -7,12 +7,14 @@ import (
 // stateOptions size each LState (LUA.md recommendation 2): a shallower call
 // stack and a smaller registry than gopher-lua's defaults, with bounded
 // growth, so deep recursion and unpack bombs fail with a catchable error.
-var stateOptions = lua.Options{
-	SkipOpenLibs:     true,
-	CallStackSize:    120,
-	RegistrySize:     1024,
-	RegistryMaxSize:  64 * 1024,
-	RegistryGrowStep: 256,
+func stateOptions() lua.Options {
+	return lua.Options{
+		SkipOpenLibs:     true,
+		CallStackSize:    120,
+		RegistrySize:     1024,
+		RegistryMaxSize:  64 * 1024,
+		RegistryGrowStep: 256,
+	}
 }
 
 // removedGlobals are nil in every strategy state: they reach the file
@@ -35,7 +37,7 @@ var removedFields = [][2]string{{"string", "dump"}, {"math", "randomseed"}}
 // without the removed functions, with capped string builders, and with the
 // strategy's own print, require and math.random.
 func (s *Strategy) newSandbox() *lua.LState {
-	L := lua.NewState(stateOptions)
+	L := lua.NewState(stateOptions())
 	for _, open := range []lua.LGFunction{lua.OpenBase, lua.OpenTable, lua.OpenString, lua.OpenMath} {
 		L.Push(L.NewFunction(open))
 		L.Call(0, 0)

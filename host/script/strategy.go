@@ -95,7 +95,7 @@ func (s *Strategy) build() *Error {
 	if err != nil {
 		return err
 	}
-	meta, hooks, err := checkContract(s.prog.File, tbl, s.opt.Params)
+	meta, hooks, err := checkContract(s.prog.File, s.prog.lines, tbl, s.opt.Params)
 	if err != nil {
 		return err
 	}
