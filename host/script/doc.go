@@ -13,25 +13,63 @@
 // its watchdog runs beside it, and it touches nothing but an atomic clock
 // and the state's context.
 //
-// Sandbox decisions, in one place:
+// # Sandbox
+//
 //   - Removed: load, loadstring, dofile, loadfile, getfenv, setfenv,
 //     collectgarbage, rawget, rawset, rawequal, rawlen, module, _printregs,
-//     newproxy, string.dump, math.randomseed. require is our own and loads
+//     newproxy, string.dump, math.randomseed; os, io, debug, package,
+//     coroutine and channel are never opened. require is our own and loads
 //     only Lua files under Options.ModuleDir.
 //   - Lua patterns backtrack without bound inside one Go call, which the
 //     time budget cannot interrupt, so string.match, gmatch, gfind and gsub
-//     raise an error saying so, and string.find accepts a pattern only when
-//     it has no magic characters or plain=true is passed.
+//     raise an error saying so, and string.find searches plain text only
+//     (a pattern without magic characters, or plain=true).
 //   - Calls that build one big string in a single Go call are capped:
 //     string.rep at 1 MiB, table.concat at 16 MiB, and string.format
 //     widths and precisions at two digits (as in Lua 5.1).
 //   - math.random draws from a per-strategy generator seeded from
 //     Options.Seed (or the program's hash), so replays repeat exactly.
-//   - print and ctx.log go to Options.Log, at most 100 lines per hook call.
+//   - print and ctx.log go to Options.Log, at most 100 lines per hook call;
+//     the rest are counted in one warning.
 //
 // gopher-lua has no memory limit per state: a script is treated as
 // trusted-but-buggy, not hostile. See HardenProcess for the one process-wide
 // setting a binary must make.
+//
+// # Failures
+//
+// A runtime error or a timeout aborts the hook and is returned as an *Error
+// with the script's file and line; the host goes on. Failures are counted;
+// a successful call resets the count, and at Options.MaxFailures the
+// strategy pauses: the failing call returns KindPaused, Status says why,
+// Wants reports false and every hook is a no-op.
+//
+// After a timeout the LState cannot run again (its context is cancelled)
+// and may be half-updated, so it is discarded and rebuilt from the compiled
+// program: the file's top level runs again, so Lua globals and module-level
+// locals start afresh. If Start had been called, on_start then runs again
+// with the state Start was given — the same thing a hot reload does — so a
+// strategy that sets itself up in on_start keeps working. Positions, cash
+// and orders live in the engine and are untouched; a strategy must not
+// assume on_start runs only once per position (it already must not, given
+// reloads). If the rebuild fails the strategy pauses.
+//
+// The watchdog judges a call by wall time and by the process's CPU time: a
+// call past its budget whose thread the OS did not run (a loaded machine)
+// is given up to four budgets before it is aborted.
+//
+// # Hooks and ctx
+//
+// Hook arguments are one table per hook, reused and overwritten on every
+// call; a script copies the fields it keeps. Fills and order updates that
+// the engine reports while a hook is running (a rejection from inside
+// ctx.buy) are delivered after that hook returns.
+//
+// ctx functions check their arguments and raise an error naming the bad one
+// (misuse); operational failures, such as a risk rejection, return
+// nil, "reason". Symbols must be among the strategy's own; quantities are
+// whole numbers in 1..1e9, prices whole won in 0..1e10 (0 or none is a
+// market order); indicator parameters are numbers in 0..10000.
 package script
 
 import lua "github.com/yuin/gopher-lua"

@@ -70,7 +70,12 @@ func runtimeError(file, hook string, kind ErrorKind, err error) *Error {
 	msg := err.Error()
 	var api *lua.ApiError
 	if errors.As(err, &api) {
-		msg = api.Object.String()
+		switch api.Object.(type) {
+		case lua.LString, lua.LNumber:
+			msg = api.Object.String()
+		default: // error({...}): its address would make reports differ run to run
+			msg = "(error object is a " + api.Object.Type().String() + " value)"
+		}
 	}
 	e := &Error{File: file, Hook: hook, Kind: kind, Msg: strings.TrimSpace(msg)}
 	if m := luaPos.FindStringSubmatch(e.Msg); m != nil {

@@ -162,17 +162,19 @@ func TestLoadErrors(t *testing.T) {
 		name, src string
 		kind      ErrorKind
 		line      int
+		msg       string
 	}{
-		{"error at top level", "local x = 1\nerror('boom')\nreturn {}\n", KindLoad, 2},
-		{"returns nothing", "local x = 1\n", KindContract, 0},
-		{"returns a number", "return 5\n", KindContract, 0},
+		{"error at top level", "local x = 1\nerror('boom')\nreturn {}\n", KindLoad, 2, "boom"},
+		{"error with a table", "local x = 1\nerror({ code = 7 })\nreturn {}\n", KindLoad, 0, "(error object is a table value)"},
+		{"returns nothing", "local x = 1\n", KindContract, 0, "the script must return a table (the strategy), not nil"},
+		{"returns a number", "return 5\n", KindContract, 0, "the script must return a table (the strategy), not number"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := New(compileSrc(t, c.src), newFakeHost(), Options{})
 			var e *Error
-			if !errors.As(err, &e) || e.Kind != c.kind || e.Line != c.line {
-				t.Fatalf("err = %v, want kind %s at line %d", err, c.kind, c.line)
+			if !errors.As(err, &e) || e.Kind != c.kind || e.Line != c.line || e.Msg != c.msg {
+				t.Fatalf("err = %v, want kind %s at line %d: %s", err, c.kind, c.line, c.msg)
 			}
 		})
 	}
