@@ -89,14 +89,14 @@ func TestLostOrderResponseNoDuplicate(t *testing.T) {
 // client says so with ErrOrderNotPlaced and still sends nothing twice.
 func TestLostOrderNotPlaced(t *testing.T) {
 	srv, c := start(t, kistest.Options{}, func(cfg *kis.Config) {
-		cfg.HTTPClient = &http.Client{Timeout: 150 * time.Millisecond}
+		cfg.HTTPClient = &http.Client{Timeout: time.Second}
 		cfg.OrderCheckAttempts = 2
 	})
 	srv.Publish(tick(samsung, 0, 65800, 1))
 	if _, err := c.Price(ctx(t), samsung); err != nil {
 		t.Fatal(err)
 	}
-	srv.DelayOrders(2 * time.Second)
+	srv.DelayOrders(4 * time.Second)
 	_, err := c.PlaceOrder(ctx(t), kis.OrderRequest{Symbol: samsung, Side: market.Buy, Qty: 5, Price: 65000})
 	if !errors.Is(err, kis.ErrOrderNotPlaced) {
 		t.Fatalf("err = %v, want ErrOrderNotPlaced", err)
@@ -112,14 +112,14 @@ func TestLostOrderNotPlaced(t *testing.T) {
 // When even the lookup fails, the outcome is unknown and said to be.
 func TestLostOrderStatusUnknown(t *testing.T) {
 	srv, c := start(t, kistest.Options{}, func(cfg *kis.Config) {
-		cfg.HTTPClient = &http.Client{Timeout: 100 * time.Millisecond}
+		cfg.HTTPClient = &http.Client{Timeout: time.Second}
 		cfg.OrderCheckAttempts = 2
 	})
 	srv.Publish(tick(samsung, 0, 65800, 1))
 	if _, err := c.Price(ctx(t), samsung); err != nil {
 		t.Fatal(err)
 	}
-	srv.SetDelay(time.Second)
+	srv.SetDelay(4 * time.Second)
 	_, err := c.PlaceOrder(ctx(t), kis.OrderRequest{Symbol: samsung, Side: market.Buy, Qty: 5, Price: 65000})
 	if !errors.Is(err, kis.ErrOrderStatusUnknown) {
 		t.Fatalf("err = %v, want ErrOrderStatusUnknown", err)

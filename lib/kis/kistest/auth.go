@@ -18,6 +18,7 @@ type authState struct {
 	nIssued   int
 	issueLog  []time.Time
 	approvals map[string]bool
+	forgotten []string       // approval keys invalidated by ForgetApprovals
 	requests  map[string]int // TR id → requests that passed the gateway
 }
 
@@ -161,4 +162,20 @@ func (s *Server) TokenIssueTimes() []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]time.Time(nil), s.auth.issueLog...)
+}
+
+// Secrets lists every credential the server knows or issued (app key and
+// secret, account, HTS ID, tokens, approval keys), for tests that check a
+// client never shows one.
+func (s *Server) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{s.opt.AppKey, s.opt.AppSecret, s.opt.Account, s.opt.Account[:8], s.opt.HTSID}
+	for t := range s.auth.tokens {
+		out = append(out, t)
+	}
+	for k := range s.auth.approvals {
+		out = append(out, k)
+	}
+	return append(out, s.auth.forgotten...)
 }

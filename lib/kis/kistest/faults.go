@@ -83,3 +83,14 @@ func (s *Server) DelayOrders(d time.Duration) {
 	s.faults.orderDelay = d
 	s.mu.Unlock()
 }
+
+// ForgetApprovals invalidates every approval key issued so far: the next
+// registration on a new connection gets OPSP0011 "invalid approval : <key>".
+func (s *Server) ForgetApprovals() {
+	s.mu.Lock()
+	for k := range s.auth.approvals {
+		s.auth.forgotten = append(s.auth.forgotten, k)
+	}
+	s.auth.approvals = map[string]bool{}
+	s.mu.Unlock()
+}
