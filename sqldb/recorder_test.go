@@ -171,11 +171,14 @@ func TestRecorderSpillReplayedAfterRestart(t *testing.T) {
 		if err := r.Close(ctx); err == nil {
 			t.Fatal("Close with the store down reported success")
 		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		t.Logf("run 1: %+v, files %v", r.Stats(), files)
 		r2 := startRecorder(t, recorderStore{st}, dir, 500, 100)
 		for i := range ticks[4000:] {
 			r2.Tick(&ticks[4000+i])
 		}
 		closeRecorder(t, r2)
+		t.Logf("run 2: %+v", r2.Stats())
 		sameTicks(t, collectTicks(t, st, nil, day0, day0.Add(time.Hour)), ticks)
 	})
 }

@@ -91,7 +91,7 @@ func (r *Recorder) commit(it *item) {
 	}
 }
 
-// take moves up to max records from the ring into dst.
+// take moves records from the ring into dst until dst holds max.
 func (r *Recorder) take(dst []item, max int) []item {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -123,6 +123,9 @@ func TestSpillSurvivesRestart(t *testing.T) {
 	for i := range 500 {
 		tk := tick(i)
 		r.Tick(&tk)
+		for i == 50 && r.Stats().Retries == 0 {
+			time.Sleep(time.Millisecond) // a batch is in flight, then the ring fills up behind it
+		}
 	}
 	err := closeWithin(t, r, 100*time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "spill file") {

@@ -224,7 +224,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // (the batch in flight and the ring), and closes the current spill file, so
 // the next start replays them in order. Called after the writer has stopped.
 func (r *Recorder) persistRest() error {
-	rest := r.take(r.inflight, len(r.buf))
+	rest := r.take(r.inflight, len(r.inflight)+len(r.buf))
 	r.inflight = nil
 	r.mu.Lock()
 	defer r.mu.Unlock()
