@@ -111,7 +111,7 @@ func TestMigrateConcurrently(t *testing.T) {
 func TestMigrateRefusesEditedMigration(t *testing.T) {
 	eachStore(t, func(t *testing.T, target string) {
 		st := open(t, target, sqldb.Options{})
-		exec(t, st, `UPDATE schema_migrations SET checksum = 'edited'`)
+		execSQL(t, st, `UPDATE schema_migrations SET checksum = 'edited'`)
 		st.Close()
 		_, err := sqldb.Open(context.Background(), target, sqldb.Options{})
 		if err == nil || !strings.Contains(err.Error(), "0001_schema.sql") {
@@ -141,7 +141,7 @@ func TestSameTablesInBothDialects(t *testing.T) {
 	}
 }
 
-func exec(t *testing.T, st sqldb.Store, query string) {
+func execSQL(t *testing.T, st sqldb.Store, query string) {
 	t.Helper()
 	var err error
 	switch s := st.(type) {
