@@ -198,3 +198,19 @@ func TestSessionOutputHasNoSecrets(t *testing.T) {
 		t.Log(text)
 	}
 }
+
+// A connection that goes silent (no data, no PINGPONG) is presumed dead
+// after ReadTimeout: the feed reconnects, registers again and reports the gap.
+func TestFeedSilentConnectionReconnects(t *testing.T) {
+	srv, c := start(t, kistest.Options{PingInterval: time.Hour}, nil)
+	var rec recorder
+	f := c.NewFeed(rec.handler(), kis.FeedOptions{ReadTimeout: 200 * time.Millisecond, MinBackoff: 10 * time.Millisecond})
+	_ = f.Subscribe(ctx(t), kis.TRTrade, string(samsung))
+	runFeed(t, f)
+	waitFor(t, "a gap", func() bool { return len(rec.snapshot().gaps) > 0 })
+	waitFor(t, "resubscribed", func() bool { return srv.Subscribers(kis.TRTrade, string(samsung)) == 1 })
+	g := rec.snapshot().gaps[0]
+	if !strings.Contains(g.Cause.Error(), "timeout") || g.To.Before(g.From) {
+		t.Errorf("gap %+v", g)
+	}
+}

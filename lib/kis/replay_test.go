@@ -121,3 +121,29 @@ func TestReplayTokenThrottled(t *testing.T) {
 		t.Fatalf("err = %v, want ErrTokenThrottled", err)
 	}
 }
+
+// A 502 from something in front of KIS says nothing about the order: the
+// client treats it as a lost response and asks the daily fills.
+func TestOrderBehindBadGatewayIsLookedUp(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth2/tokenP", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"access_token":"tok-502-test","expires_in":86400}`))
+	})
+	mux.HandleFunc("/uapi/domestic-stock/v1/trading/order-cash", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+		w.Write([]byte("<html>502 Bad Gateway</html>"))
+	})
+	lookups := 0
+	mux.HandleFunc("/uapi/domestic-stock/v1/trading/inquire-daily-ccld", func(w http.ResponseWriter, r *http.Request) {
+		lookups++
+		w.Write([]byte(`{"rt_cd":"0","msg_cd":"20310000","msg1":"ok","output1":[],"output2":{}}`))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c, _ := kis.New(kis.Config{Env: kis.Paper, AppKey: "k-502", AppSecret: "s-502", Account: "1234567801",
+		BaseURL: srv.URL, RatePerSecond: 1000, OrderCheckAttempts: 2, OrderCheckDelay: time.Millisecond})
+	_, err := c.PlaceOrder(ctx(t), kis.OrderRequest{Symbol: "005930", Side: market.Buy, Qty: 1, Price: 100})
+	if !errors.Is(err, kis.ErrOrderNotPlaced) || lookups != 2 {
+		t.Fatalf("err = %v after %d lookups, want ErrOrderNotPlaced after 2", err, lookups)
+	}
+}

@@ -142,6 +142,10 @@ func (c *Client) checkBody(req request, status int, body []byte) error {
 		return nil
 	case jsonErr != nil && status < 300:
 		return fmt.Errorf("kis %s %s: response is not JSON: %w", req.tr, req.path, jsonErr)
+	case jsonErr != nil && status >= 500:
+		// Not KIS speaking (a proxy or load balancer): whether the request
+		// was processed is unknown, exactly as when the connection drops.
+		return c.transportError(req, fmt.Errorf("HTTP %d without a KIS answer", status))
 	case e.Code == "":
 		e.Code = "HTTP"
 		e.Msg = http.StatusText(status)

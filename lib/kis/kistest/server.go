@@ -53,6 +53,10 @@ type Options struct {
 	// subscribe, as a snapshot; a client must not count it twice.
 	ReplayLastTrade bool
 
+	// RESTAddr and WSAddr are the listen addresses; default "127.0.0.1:0"
+	// (a free port). A process serving demos may fix them.
+	RESTAddr, WSAddr string
+
 	Now  func() time.Time     // default time.Now
 	Logf func(string, ...any) // server log; default none
 }
@@ -96,10 +100,10 @@ func New(opt Options) (*Server, error) {
 		s.lim = rate.NewLimiter(rate.Limit(opt.RatePerSecond), max(1, int(opt.RatePerSecond)))
 	}
 	var err error
-	if s.rl, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+	if s.rl, err = net.Listen("tcp", opt.RESTAddr); err != nil {
 		return nil, fmt.Errorf("kistest: listen: %w", err)
 	}
-	if s.wl, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+	if s.wl, err = net.Listen("tcp", opt.WSAddr); err != nil {
 		s.rl.Close()
 		return nil, fmt.Errorf("kistest: listen: %w", err)
 	}
@@ -139,6 +143,8 @@ func (o *Options) defaults() {
 	if o.MaxSubscriptions <= 0 {
 		o.MaxSubscriptions = 41
 	}
+	def(&o.RESTAddr, "127.0.0.1:0")
+	def(&o.WSAddr, "127.0.0.1:0")
 	if o.Now == nil {
 		o.Now = time.Now
 	}
