@@ -32,11 +32,23 @@ var (
 	tradeCols = []string{"order_id", "strategy", "symbol", "side", "qty", "price", "fee", "tax", "time"}
 )
 
-func tickRows(ticks []market.Tick) pgx.CopyFromSource {
-	return pgx.CopyFromSlice(len(ticks), func(i int) ([]any, error) {
-		t := &ticks[i]
-		return []any{t.Time, string(t.Symbol), t.Price, t.Volume, t.Bid, t.Ask, t.Seq}, nil
-	})
+// tickSource feeds ticks to COPY. Values hands pgx pointers into the slice,
+// which box without allocating, and reuses one values array for every row.
+type tickSource struct {
+	ticks []market.Tick
+	i     int
+	vals  [7]any
+}
+
+func tickRows(ticks []market.Tick) pgx.CopyFromSource { return &tickSource{ticks: ticks} }
+
+func (s *tickSource) Next() bool { s.i++; return s.i <= len(s.ticks) }
+func (s *tickSource) Err() error { return nil }
+
+func (s *tickSource) Values() ([]any, error) {
+	t := &s.ticks[s.i-1]
+	s.vals = [7]any{&t.Time, (*string)(&t.Symbol), &t.Price, &t.Volume, &t.Bid, &t.Ask, &t.Seq}
+	return s.vals[:], nil
 }
 
 func barRows(bars []market.Bar) pgx.CopyFromSource {

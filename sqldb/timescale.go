@@ -51,25 +51,33 @@ func (s *Postgres) timescaleTables(ctx context.Context, conn *pgx.Conn) error {
 	if r.Ticks > 0 && r.Ticks < minTickRetention {
 		return fmt.Errorf("timescaledb: tick retention %s is shorter than the %s the bar aggregates refresh", r.Ticks, minTickRetention)
 	}
-	for _, t := range []struct {
-		table  string
-		retain time.Duration
-	}{{"ticks", r.Ticks}, {"market_data", r.Bars}} {
-		if err := hypertable(ctx, conn, t.table, s.opts.compressAfter(), t.retain); err != nil {
-			return fmt.Errorf("timescaledb: %s: %w", t.table, err)
+	for _, h := range []hyper{
+		// Every column of a table's primary key is a segment-by or order-by
+		// column, so compressed chunks keep enforcing it (ON CONFLICT works).
+		{"ticks", "symbol", "time, seq", r.Ticks},
+		{"market_data", "symbol, interval_type", "time", r.Bars},
+	} {
+		if err := h.setup(ctx, conn, s.opts.compressAfter()); err != nil {
+			return fmt.Errorf("timescaledb: %s: %w", h.table, err)
 		}
 	}
 	return nil
 }
 
-func hypertable(ctx context.Context, conn *pgx.Conn, table string, compressAfter, retain time.Duration) error {
+type hyper struct {
+	table, segmentBy, orderBy string
+	retain                    time.Duration
+}
+
+func (h hyper) setup(ctx context.Context, conn *pgx.Conn, compressAfter time.Duration) error {
+	table, retain := h.table, h.retain
 	steps := []struct {
 		sql  string
 		args []any
 	}{
-		{`SELECT create_hypertable($1::regclass, 'time', if_not_exists => TRUE, migrate_data => TRUE)`, []any{table}},
-		{`SELECT remove_compression_policy($1::regclass, if_exists => TRUE)`, []any{table}},
-		{`SELECT remove_retention_policy($1::regclass, if_exists => TRUE)`, []any{table}},
+		{`SELECT create_hypertable($1::text::regclass, 'time', if_not_exists => TRUE, migrate_data => TRUE)`, []any{table}},
+		{`SELECT remove_compression_policy($1::text::regclass, if_exists => TRUE)`, []any{table}},
+		{`SELECT remove_retention_policy($1::text::regclass, if_exists => TRUE)`, []any{table}},
 	}
 	for _, st := range steps {
 		if _, err := conn.Exec(ctx, st.sql, st.args...); err != nil {
@@ -83,18 +91,18 @@ func hypertable(ctx context.Context, conn *pgx.Conn, table string, compressAfter
 		return fmt.Errorf("read compression setting: %w", err)
 	}
 	if !enabled {
-		// Identifiers cannot be parameters; table is one of two constants.
+		// Identifiers cannot be parameters; these are constants.
 		_, err := conn.Exec(ctx, `ALTER TABLE `+table+` SET (timescaledb.compress,
-			timescaledb.compress_segmentby = 'symbol', timescaledb.compress_orderby = 'time')`)
+			timescaledb.compress_segmentby = '`+h.segmentBy+`', timescaledb.compress_orderby = '`+h.orderBy+`')`)
 		if err != nil {
 			return fmt.Errorf("enable compression: %w", err)
 		}
 	}
-	if _, err := conn.Exec(ctx, `SELECT add_compression_policy($1::regclass, $2::interval)`, table, interval(compressAfter)); err != nil {
+	if _, err := conn.Exec(ctx, `SELECT add_compression_policy($1::text::regclass, $2::text::interval)`, table, interval(compressAfter)); err != nil {
 		return fmt.Errorf("compression policy: %w", err)
 	}
 	if retain > 0 {
-		if _, err := conn.Exec(ctx, `SELECT add_retention_policy($1::regclass, $2::interval)`, table, interval(retain)); err != nil {
+		if _, err := conn.Exec(ctx, `SELECT add_retention_policy($1::text::regclass, $2::text::interval)`, table, interval(retain)); err != nil {
 			return fmt.Errorf("retention policy: %w", err)
 		}
 	}
@@ -117,9 +125,9 @@ func timescaleAggregates(ctx context.Context, conn *pgx.Conn) error {
 		if _, err := conn.Exec(ctx, view); err != nil {
 			return fmt.Errorf("timescaledb: continuous aggregate %s: %w", a.name, err)
 		}
-		_, err := conn.Exec(ctx, `SELECT add_continuous_aggregate_policy($1::regclass,
-			start_offset => $2::interval, end_offset => $3::interval,
-			schedule_interval => $4::interval, if_not_exists => TRUE)`, a.name, a.start, a.end, a.every)
+		_, err := conn.Exec(ctx, `SELECT add_continuous_aggregate_policy($1::text::regclass,
+			start_offset => $2::text::interval, end_offset => $3::text::interval,
+			schedule_interval => $4::text::interval, if_not_exists => TRUE)`, a.name, a.start, a.end, a.every)
 		if err != nil {
 			return fmt.Errorf("timescaledb: refresh policy %s: %w", a.name, err)
 		}
