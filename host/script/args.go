@@ -17,18 +17,33 @@ type argTables struct {
 	num                    [11]boxed // per-field cache of boxed numbers (tick, bar)
 }
 
-// boxed remembers the last number stored in a field, so an unchanged
-// value (a repeated price, the same second) costs no allocation.
+// boxed remembers the last number written to one field, so an unchanged
+// value (a repeated price, the same second) costs neither an allocation
+// nor a table write.
 type boxed struct {
 	v  float64
 	lv lua.LValue
 }
 
-func (b *boxed) box(v float64) lua.LValue {
-	if b.lv == nil || b.v != v {
+// set writes v to tb[key]. When v is what was written last time and the
+// table still holds it (the script did not overwrite the field), the write
+// is skipped: one map lookup instead of gopher-lua's three map operations.
+func (b *boxed) set(tb *lua.LTable, key string, v float64) {
+	if b.lv != nil && b.v == v {
+		if tb.RawGetString(key) == b.lv {
+			return
+		}
+	} else {
 		b.v, b.lv = v, lua.LNumber(v)
 	}
-	return b.lv
+	tb.RawSetString(key, b.lv)
+}
+
+// setValue writes v to tb[key] unless the table already holds it.
+func setValue(tb *lua.LTable, key string, v lua.LValue) {
+	if tb.RawGetString(key) != v {
+		tb.RawSetString(key, v)
+	}
 }
 
 func newArgTables(L *lua.LState, meta Meta) argTables {
@@ -61,12 +76,12 @@ func unixSeconds(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
 func (a *argTables) setTick(t *market.Tick) *lua.LTable {
 	tb := a.tick
-	tb.RawSetString("symbol", a.symbol(t.Symbol))
-	tb.RawSetString("price", a.num[0].box(float64(t.Price)))
-	tb.RawSetString("volume", a.num[1].box(float64(t.Volume)))
-	tb.RawSetString("time", a.num[2].box(unixSeconds(t.Time)))
-	tb.RawSetString("bid", a.num[3].box(float64(t.Bid)))
-	tb.RawSetString("ask", a.num[4].box(float64(t.Ask)))
+	setValue(tb, "symbol", a.symbol(t.Symbol))
+	a.num[0].set(tb, "price", float64(t.Price))
+	a.num[1].set(tb, "volume", float64(t.Volume))
+	a.num[2].set(tb, "time", unixSeconds(t.Time))
+	a.num[3].set(tb, "bid", float64(t.Bid))
+	a.num[4].set(tb, "ask", float64(t.Ask))
 	return tb
 }
 
@@ -76,14 +91,14 @@ func (a *argTables) setBar(b *market.Bar) *lua.LTable {
 	if lua.LString(b.Timeframe.String()) != tf {
 		tf = lua.LString(b.Timeframe.String())
 	}
-	tb.RawSetString("symbol", a.symbol(b.Symbol))
-	tb.RawSetString("timeframe", tf)
-	tb.RawSetString("time", a.num[5].box(unixSeconds(b.Start)))
-	tb.RawSetString("open", a.num[6].box(float64(b.Open)))
-	tb.RawSetString("high", a.num[7].box(float64(b.High)))
-	tb.RawSetString("low", a.num[8].box(float64(b.Low)))
-	tb.RawSetString("close", a.num[9].box(float64(b.Close)))
-	tb.RawSetString("volume", a.num[10].box(float64(b.Volume)))
+	setValue(tb, "symbol", a.symbol(b.Symbol))
+	setValue(tb, "timeframe", tf)
+	a.num[5].set(tb, "time", unixSeconds(b.Start))
+	a.num[6].set(tb, "open", float64(b.Open))
+	a.num[7].set(tb, "high", float64(b.High))
+	a.num[8].set(tb, "low", float64(b.Low))
+	a.num[9].set(tb, "close", float64(b.Close))
+	a.num[10].set(tb, "volume", float64(b.Volume))
 	return tb
 }
 

@@ -71,7 +71,7 @@ func (w *watchdog) run() {
 	}
 }
 
-// check cancels the running call if it is over budget. The CAS makes sure
+// check cancels the running call if it is over budget (see overrun). The CAS makes sure
 // the call that is cancelled is the one that was measured: a call that
 // ended in between has reset start, and a new one has a later start.
 func (w *watchdog) check() {
@@ -83,8 +83,13 @@ func (w *watchdog) check() {
 	if s != w.seen {
 		w.seen, w.seenWall, w.seenCPU = s, now, w.cpu()
 	}
-	began := time.Duration(s - 1)
-	if !overrun(w.budget, now-began, w.seenWall-began, w.seenCPU, w.cpu()) {
+	cpu := w.cpu()
+	if cpu >= 0 && w.seenCPU >= 0 {
+		cpu -= w.seenCPU
+	} else {
+		cpu = -1
+	}
+	if !overrun(w.budget, now-time.Duration(s-1), now-w.seenWall, cpu) {
 		return
 	}
 	cancel := w.cancel.Load()
@@ -103,22 +108,23 @@ func (w *watchdog) close() {
 }
 
 // overrun decides whether a call has used up its budget. wall is how long
-// it has been running; before is the part of that before the watchdog first
-// saw it, and cpu0/cpu1 the process's CPU time then and now.
+// it has been running; observed is how long the watchdog has been watching
+// it, and cpu the CPU time the process used meanwhile (-1 if unknown).
 //
 // On a loaded machine the OS can leave a thread without a CPU for hundreds
 // of milliseconds (we measured a 1.5 µs hook taking 246 ms at load 13 on
 // two cores), and a wall-clock budget alone would abort, and rebuild, a
-// strategy that did nothing wrong. So a call over budget by the wall clock
-// is only aborted once the process has also spent the budget's worth of CPU
-// since the call began (a runaway loop burns CPU the whole time), or when
-// it has run stallFactor times the budget regardless.
-func overrun(budget, wall, before, cpu0, cpu1 time.Duration) bool {
+// strategy that did nothing wrong. A runaway script keeps a core busy, so a
+// call over budget is aborted once the process has been seen using most of
+// a core for at least a quarter of the budget, and in any case after
+// stallFactor budgets. (The process's CPU time also counts the garbage
+// collector, which alone uses well under a core.)
+func overrun(budget, wall, observed, cpu time.Duration) bool {
 	switch {
 	case wall <= budget:
 		return false
-	case wall > stallFactor*budget || cpu0 < 0 || cpu1 < 0:
+	case wall > stallFactor*budget || cpu < 0:
 		return true
 	}
-	return before+(cpu1-cpu0) > budget
+	return observed >= budget/4 && cpu*10 >= observed*9
 }
