@@ -228,3 +228,12 @@ func TestCloseStopsTheWatchdog(t *testing.T) {
 		t.Errorf("a closed strategy: Tick = %v, Wants = %v", err, ss[0].Wants(HookTick))
 	}
 }
+
+func TestNewNeedsProgramAndHost(t *testing.T) {
+	if _, err := New(nil, newFakeHost(), Options{}); err == nil {
+		t.Error("New(nil program) succeeded")
+	}
+	if _, err := New(load(t, "hooks.lua"), nil, Options{}); err == nil {
+		t.Error("New(nil host) succeeded")
+	}
+}

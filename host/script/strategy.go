@@ -2,6 +2,7 @@ package script
 
 import (
 	"encoding/binary"
+	"errors"
 	"math/rand/v2"
 
 	"github.com/qbtrading/qb/lib/market"
@@ -59,6 +60,9 @@ type Param struct {
 // the time budget, and checks the table it returns against the strategy
 // contract. Errors are *Error of kind KindLoad, KindTimeout or KindContract.
 func New(p *Program, h Host, opt Options) (*Strategy, error) {
+	if p == nil || h == nil {
+		return nil, errors.New("script: New needs a compiled program and a host")
+	}
 	opt = opt.withDefaults()
 	seed := opt.Seed
 	if seed == 0 {
