@@ -52,6 +52,7 @@ type APIError struct {
 	Status int    // HTTP status; 0 for WebSocket
 }
 
+// Error reads "kis <TR> (HTTP <status>): <code> <message>".
 func (e *APIError) Error() string {
 	s := "kis"
 	if e.TR != "" {

@@ -18,7 +18,10 @@ const maxInUse = 3
 // fatalError ends Run: reconnecting cannot help.
 type fatalError struct{ err error }
 
+// Error returns the wrapped error's text.
 func (e *fatalError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e *fatalError) Unwrap() error { return e.err }
 
 // Run connects, registers every subscription and reads until ctx ends or a

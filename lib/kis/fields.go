@@ -51,6 +51,7 @@ type FieldError struct {
 	Msg    string
 }
 
+// Error names the TR, record, field and value.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("kis frame %s: record %d: field %d %s=%q: %s", e.TR, e.Record, e.Index, e.Name, e.Value, e.Msg)
 }

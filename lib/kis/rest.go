@@ -50,7 +50,7 @@ func (c *Client) call(ctx context.Context, req request, out any) (string, error)
 		switch {
 		case err == nil:
 			return trCont, nil
-		case errors.Is(err, ErrTokenExpired) && !renewed && !req.noAuth:
+		case (errors.Is(err, ErrTokenExpired) || errors.Is(err, ErrTokenInvalid)) && !renewed && !req.noAuth:
 			renewed = true
 			if _, err := c.renewToken(ctx, tok); err != nil {
 				return "", err
@@ -178,6 +178,7 @@ type TransportError struct {
 	redact *Redactor
 }
 
+// Error describes the failure with credentials masked.
 func (e *TransportError) Error() string {
 	return e.redact.Redact(fmt.Sprintf("kis %s %s: %v", e.TR, e.Op, e.Err))
 }

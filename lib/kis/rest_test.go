@@ -86,6 +86,22 @@ func TestTokenExpiredRenewedWithInterval(t *testing.T) {
 	}
 }
 
+// A token the server no longer knows (EGW00121) is replaced once, like an expired one.
+func TestTokenRevokedRenewed(t *testing.T) {
+	srv, c := start(t, kistest.Options{}, func(cfg *kis.Config) { cfg.TokenMinInterval = time.Millisecond })
+	srv.Publish(tick(samsung, 0, 65800, 10))
+	if _, err := c.Price(ctx(t), samsung); err != nil {
+		t.Fatal(err)
+	}
+	srv.RevokeTokens()
+	if _, err := c.Price(ctx(t), samsung); err != nil {
+		t.Fatalf("after revoke: %v", err)
+	}
+	if n := srv.TokensIssued(); n != 2 {
+		t.Errorf("%d tokens issued, want 2", n)
+	}
+}
+
 func TestTokenIssuedOnceForConcurrentCalls(t *testing.T) {
 	srv, c := start(t, kistest.Options{}, nil)
 	srv.Publish(tick(samsung, 0, 65800, 10))

@@ -94,3 +94,15 @@ func (s *Server) ForgetApprovals() {
 	s.auth.approvals = map[string]bool{}
 	s.mu.Unlock()
 }
+
+// RevokeTokens forgets every access token, as after a server-side revoke:
+// the next TR request gets HTTP 500 EGW00121.
+func (s *Server) RevokeTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for t := range s.auth.tokens {
+		s.auth.forgotten = append(s.auth.forgotten, t)
+	}
+	s.auth.tokens = map[string]time.Time{}
+	s.auth.current = ""
+}
