@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -127,8 +128,8 @@ func TestConsecutiveFailuresPause(t *testing.T) {
 	if !st.Paused || st.Failures != 3 || st.Last == nil || st.Last.Line != 20 || st.Last.Hook != "on_tick" {
 		t.Fatalf("status = %+v, want paused after 3 failures at line 20", st)
 	}
-	if st.String() == "" || !s.Status().Paused {
-		t.Error("empty status text")
+	if !strings.Contains(st.Reason, "3 consecutive failures") || !strings.HasPrefix(st.String(), "paused: ") {
+		t.Errorf("status text %q, reason %q", st, st.Reason)
 	}
 	for _, h := range []Hook{HookTick, HookBar, HookStop} {
 		if s.Wants(h) {
@@ -235,5 +236,35 @@ func TestNewNeedsProgramAndHost(t *testing.T) {
 	}
 	if _, err := New(load(t, "hooks.lua"), nil, Options{}); err == nil {
 		t.Error("New(nil host) succeeded")
+	}
+}
+
+// TestRestartThatFailsPauses: after a timeout on_start runs again; if that
+// overruns too, the strategy pauses at once and says why.
+func TestRestartThatFailsPauses(t *testing.T) {
+	src := strategySrc(`"restart"`, `{ "005930" }`, `"1m"`, "{}", `
+function s.on_start(ctx, state)
+  if ctx.cash() == 2 then while true do end end
+end
+function s.on_tick(ctx, t) while true do end end`)
+	h := newFakeHost()
+	h.cash = 1
+	s, err := New(compileSrc(t, src), h, Options{Budget: 30 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	h.cash = 2
+	err = s.Tick(tick(1))
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindPaused || e.Hook != "on_start" || !strings.Contains(e.Msg, "restart failed") {
+		t.Fatalf("err = %v, want paused because the restart failed", err)
+	}
+	st := s.Status()
+	if !st.Paused || !strings.Contains(st.Reason, "the restart after it failed") || st.Last == nil || st.Last.Hook != "on_start" {
+		t.Errorf("status = %+v", st)
 	}
 }

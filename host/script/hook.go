@@ -53,13 +53,10 @@ func (st Status) String() string {
 
 // Status reports whether the strategy runs or is paused, and why.
 func (s *Strategy) Status() Status {
-	st := Status{Paused: s.paused, Failures: s.failures}
+	st := Status{Paused: s.paused, Reason: s.reason, Failures: s.failures}
 	if s.last != nil {
 		e := *s.last
 		st.Last = &e
-		if s.paused {
-			st.Reason = fmt.Sprintf("%d consecutive failures, last %v", s.failures, &e)
-		}
 	}
 	return st
 }
@@ -140,13 +137,14 @@ func (s *Strategy) fail(e *Error) error {
 	s.last = e
 	if e.Kind == KindTimeout {
 		if rerr := s.restart(); rerr != nil {
-			s.pause()
-			return &Error{File: rerr.File, Line: rerr.Line, Hook: e.Hook, Kind: KindPaused,
+			s.last = rerr
+			s.pause(fmt.Sprintf("%v; the restart after it failed: %v", e, rerr))
+			return &Error{File: rerr.File, Line: rerr.Line, Hook: rerr.Hook, Kind: KindPaused,
 				Msg: fmt.Sprintf("%s; restart failed: %s", e.Msg, rerr.Msg)}
 		}
 	}
 	if s.failures >= s.opt.MaxFailures {
-		s.pause()
+		s.pause(fmt.Sprintf("%d consecutive failures, the last: %v", s.failures, e))
 		p := *e
 		p.Kind = KindPaused
 		p.Msg = fmt.Sprintf("paused after %d consecutive failures: %s", s.failures, e.Msg)
@@ -156,8 +154,8 @@ func (s *Strategy) fail(e *Error) error {
 }
 
 // pause turns every hook into a no-op and frees the LState.
-func (s *Strategy) pause() {
-	s.paused = true
+func (s *Strategy) pause(reason string) {
+	s.paused, s.reason = true, reason
 	if s.L != nil {
 		s.L.Close()
 		s.L = nil

@@ -36,6 +36,7 @@ type Strategy struct {
 	startState State // what Start was given, for a restart after a timeout
 	failures   int
 	paused     bool
+	reason     string // why it paused
 	last       *Error
 	closed     bool
 }
