@@ -1,8 +1,12 @@
 package sqldb
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qbtrading/qb/lib/market"
 )
@@ -77,3 +81,23 @@ func symbolStrings(syms []market.Symbol) []string {
 
 // dayString is the KST calendar date of t.
 func dayString(t time.Time) string { return t.In(market.Seoul).Format(time.DateOnly) }
+
+// cleanText makes s storable in any text column: valid UTF-8 (PostgreSQL
+// refuses anything else) without NUL bytes.
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
+// cleanDetails returns an event's details as storable JSON text, or nil.
+// Details that are not valid JSON are kept as a JSON string under "raw", so a
+// log row never fails a batch of events.
+func cleanDetails(d json.RawMessage) any {
+	if len(d) == 0 {
+		return nil
+	}
+	if utf8.Valid(d) && json.Valid(d) && !bytes.Contains(d, []byte(`\u0000`)) { // jsonb refuses \u0000
+		return string(d)
+	}
+	b, _ := json.Marshal(map[string]string{"raw": cleanText(string(d))}) // a map of strings always marshals
+	return string(b)
+}

@@ -13,18 +13,16 @@ func (s *Postgres) LogEvent(ctx context.Context, e Event) error {
 	return s.LogEvents(ctx, []Event{e})
 }
 
-// LogEvents appends events to system_logs in one round trip. Events have no
+// LogEvents appends events to system_logs in one round trip. Text that
+// PostgreSQL would refuse (invalid UTF-8, NUL, details that are not JSON) is
+// cleaned rather than failing the batch. Events have no
 // natural key, so a retried batch can repeat rows; they are a log, not state.
 func (s *Postgres) LogEvents(ctx context.Context, events []Event) error {
 	_, err := s.pool.CopyFrom(ctx, pgx.Identifier{"system_logs"},
 		[]string{"time", "component", "level", "message", "details"},
 		pgx.CopyFromSlice(len(events), func(i int) ([]any, error) {
 			e := &events[i]
-			var details any
-			if len(e.Details) > 0 {
-				details = string(e.Details)
-			}
-			return []any{e.Time, e.Component, e.Level, e.Message, details}, nil
+			return []any{e.Time, cleanText(e.Component), cleanText(e.Level), cleanText(e.Message), cleanDetails(e.Details)}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("log %d events: %w", len(events), err)

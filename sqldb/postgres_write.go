@@ -67,8 +67,11 @@ func tradeRows(fills []market.Fill) pgx.CopyFromSource {
 
 // WriteTicks stores ticks, skipping any already stored (same symbol, time and
 // seq), so a batch may be retried after any error. All or none of the batch is
-// written.
+// written; an invalid tick fails it with a *market.FieldError before any I/O.
 func (s *Postgres) WriteTicks(ctx context.Context, ticks []market.Tick) error {
+	if err := checkTicks(ticks); err != nil {
+		return fmt.Errorf("write ticks: %w", err)
+	}
 	if err := s.stageAndMerge(ctx, "ticks", tickCols, tickRows(ticks), len(ticks)); err != nil {
 		return fmt.Errorf("write %d ticks: %w", len(ticks), err)
 	}
@@ -78,6 +81,9 @@ func (s *Postgres) WriteTicks(ctx context.Context, ticks []market.Tick) error {
 // WriteBars stores bars in market_data, skipping any already stored (same
 // start, symbol and timeframe).
 func (s *Postgres) WriteBars(ctx context.Context, bars []market.Bar) error {
+	if err := checkBars(bars); err != nil {
+		return fmt.Errorf("write bars: %w", err)
+	}
 	if err := s.stageAndMerge(ctx, "market_data", barCols, barRows(bars), len(bars)); err != nil {
 		return fmt.Errorf("write %d bars: %w", len(bars), err)
 	}

@@ -16,11 +16,7 @@ func (s *SQLite) LogEvents(ctx context.Context, events []Event) error {
 	err := s.insertBatch(ctx, `INSERT INTO system_logs (time, component, level, message, details)
 		VALUES (?, ?, ?, ?, ?)`, len(events), func(i int) []any {
 		e := &events[i]
-		var details any
-		if len(e.Details) > 0 {
-			details = string(e.Details)
-		}
-		return []any{micros(e.Time), e.Component, e.Level, e.Message, details}
+		return []any{micros(e.Time), cleanText(e.Component), cleanText(e.Level), cleanText(e.Message), cleanDetails(e.Details)}
 	})
 	if err != nil {
 		return fmt.Errorf("log %d events: %w", len(events), err)

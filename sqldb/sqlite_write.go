@@ -33,8 +33,12 @@ func (s *SQLite) insertBatch(ctx context.Context, query string, n int, args func
 }
 
 // WriteTicks stores ticks, skipping any already stored (same symbol, time and
-// seq). All or none of the batch is written.
+// seq). All or none of the batch is written; an invalid tick fails it with a
+// *market.FieldError before any I/O.
 func (s *SQLite) WriteTicks(ctx context.Context, ticks []market.Tick) error {
+	if err := checkTicks(ticks); err != nil {
+		return fmt.Errorf("write ticks: %w", err)
+	}
 	err := s.insertBatch(ctx, `INSERT OR IGNORE INTO ticks (time, symbol, price, volume, bid, ask, seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, len(ticks), func(i int) []any {
 		t := &ticks[i]
@@ -48,6 +52,9 @@ func (s *SQLite) WriteTicks(ctx context.Context, ticks []market.Tick) error {
 
 // WriteBars stores bars in market_data, skipping any already stored.
 func (s *SQLite) WriteBars(ctx context.Context, bars []market.Bar) error {
+	if err := checkBars(bars); err != nil {
+		return fmt.Errorf("write bars: %w", err)
+	}
 	err := s.insertBatch(ctx, `INSERT OR IGNORE INTO market_data
 		(time, symbol, interval_type, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		len(bars), func(i int) []any {

@@ -238,6 +238,14 @@ func TestBadInputNamesTheField(t *testing.T) {
 		if err := st.SaveFill(ctx0, fill); !errors.As(err, &fe) || fe.Field != "price" {
 			t.Errorf("SaveFill(price -5) = %v, want a FieldError on price", err)
 		}
+		ticks := makeTicks(10, 1)
+		ticks[7].Symbol = "5930"
+		if err := st.WriteTicks(ctx0, ticks); !errors.As(err, &fe) || fe.Field != "symbol" || !strings.Contains(err.Error(), "tick 7") {
+			t.Errorf("WriteTicks(bad symbol) = %v, want a FieldError on symbol naming tick 7", err)
+		}
+		if n := queryInt(t, st, `SELECT count(*) FROM ticks`); n != 0 {
+			t.Errorf("a refused batch stored %d ticks", n)
+		}
 		if err := st.SaveStrategyState(ctx0, "s", []byte(`{"a":`)); err == nil || !strings.Contains(err.Error(), "JSON") {
 			t.Errorf("SaveStrategyState(bad JSON) = %v, want an error about JSON", err)
 		}
@@ -324,6 +332,11 @@ func TestReportingTables(t *testing.T) {
 		ev := sqldb.Event{Time: day0, Component: "engine", Level: "warn", Message: "paused", Details: json.RawMessage(`{"strategy":"rsi"}`)}
 		mustDo(t, st.LogEvent(ctx0, ev))
 		mustDo(t, st.LogEvents(ctx0, []sqldb.Event{{Time: day0, Component: "feed", Level: "info", Message: "up"}}))
+		// Text PostgreSQL would refuse is cleaned, not allowed to fail the batch.
+		mustDo(t, st.LogEvents(ctx0, []sqldb.Event{
+			{Time: day0, Component: "feed\x00", Level: "error", Message: "bad \xff utf-8", Details: json.RawMessage(`{"a":`)},
+			{Time: day0, Component: "feed", Level: "error", Message: "nul", Details: json.RawMessage(`{"a":"\u0000"}`)},
+		}))
 		p := sqldb.Performance{Strategy: "rsi", Day: day0, Return: 0.01, WinRate: 0.5, Sharpe: 1.2, MaxDrawdown: 0.03}
 		mustDo(t, st.SavePerformance(ctx0, p))
 		p.Return = 0.02
@@ -334,7 +347,7 @@ func TestReportingTables(t *testing.T) {
 			query string
 			want  int64
 		}{
-			{`SELECT count(*) FROM system_logs`, 2},
+			{`SELECT count(*) FROM system_logs`, 4},
 			{`SELECT count(*) FROM system_logs WHERE details IS NULL`, 1},
 			{`SELECT count(*) FROM strategy_performance`, 1},
 			{`SELECT CAST(daily_return * 1000 AS INTEGER) FROM strategy_performance`, 20},

@@ -3,6 +3,7 @@ package record_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -45,7 +46,14 @@ func (m *memStore) enter(ctx context.Context) error {
 	return nil
 }
 
+// WriteTicks validates like the real stores: one bad tick fails the batch
+// with a *market.FieldError.
 func (m *memStore) WriteTicks(ctx context.Context, ticks []market.Tick) error {
+	for i := range ticks {
+		if err := ticks[i].Validate(); err != nil {
+			return fmt.Errorf("write ticks: tick %d: %w", i, err)
+		}
+	}
 	if err := m.enter(ctx); err != nil {
 		return err
 	}

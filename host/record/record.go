@@ -14,7 +14,10 @@ import (
 
 // Store receives batches of market data and events. Every method must be
 // idempotent for rows already stored (ticks and bars are keyed by their
-// content), and a batch is written all or nothing.
+// content), and a batch is written all or nothing. An error wrapping a
+// *market.FieldError says the batch holds a record that can never be stored:
+// the recorder then writes the batch record by record and sets the bad ones
+// aside in Dir/rejected-RUN.jsonl instead of retrying them forever.
 type Store interface {
 	WriteTicks(ctx context.Context, ticks []market.Tick) error
 	WriteBars(ctx context.Context, bars []market.Bar) error
@@ -73,6 +76,7 @@ type Stats struct {
 	Spilled  int64 // records written to spill files
 	Replayed int64 // records read back from spill files
 	Retries  int64 // failed store writes that were retried
+	Rejected int64 // records the store refused as invalid, kept in a rejected-*.jsonl file
 	Lost     int64 // records that could not be kept (spill file error, or recorded after Close)
 }
 
@@ -91,8 +95,9 @@ type Recorder struct {
 	run      int        // this run's number in spill file names
 	closing  bool
 	stats    Stats
-	scratch  item   // a record on its way to a spill file (under mu)
-	inflight []item // taken from buf, not yet written (writer only)
+	scratch  item       // a record on its way to a spill file (under mu)
+	inflight []item     // taken from buf, not yet written (writer only)
+	rejected *spillFile // dead letters (writer only)
 	ticks    []market.Tick
 	bars     []market.Bar
 	events   []Event
@@ -154,7 +159,7 @@ func (r *Recorder) Close(ctx context.Context) error {
 		}
 		r.cancel()
 	}
-	perr := r.persistRest()
+	perr := errors.Join(r.persistRest(), r.closeRejected())
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.pending) > 0 {

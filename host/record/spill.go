@@ -36,8 +36,14 @@ func createSpill(dir string, run int, seq uint64) (*spillFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create spill file: %w", err)
 	}
-	w := bufio.NewWriterSize(f, 64<<10)
-	return &spillFile{path: path, f: f, w: w, enc: json.NewEncoder(w)}, nil
+	sf := &spillFile{path: path, f: f}
+	sf.init()
+	return sf, nil
+}
+
+func (s *spillFile) init() {
+	s.w = bufio.NewWriterSize(s.f, 64<<10)
+	s.enc = json.NewEncoder(s.w)
 }
 
 func (s *spillFile) write(it *item) error {

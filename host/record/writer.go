@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/qbtrading/qb/lib/market"
 )
 
 // loop is the background writer: it drains on every kick (a batch is ready)
@@ -172,6 +174,10 @@ func (r *Recorder) writeRun(ctx context.Context, run []item) error {
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		var bad *market.FieldError
+		if errors.As(err, &bad) {
+			return r.isolate(ctx, run, err)
 		}
 		r.mu.Lock()
 		r.stats.Retries++
