@@ -116,7 +116,9 @@ func TestSandboxLimits(t *testing.T) {
 		{"concat capped", `local t = {} for i = 1, 20 do t[i] = ("x"):rep(1024*1024) end return table.concat(t)`, "", "exceed"},
 		{"sparse index", `local t = {} t[67108000] = true return t[67108000]`, "true", ""},
 		{"deep recursion", `local function f(n) return 1 + f(n + 1) end return f(1)`, "", "stack overflow"},
-		{"unpack bomb", `local t = {} return select('#', unpack(t, 1, 1e7))`, "", "overflow"},
+		{"unpack bomb", `local t = {} return select('#', unpack(t, 1, 1e7))`, "", "registry overflow"},
+		{"byte bomb", `return select('#', string.byte(("x"):rep(1000000), 1, -1))`, "", "registry overflow"},
+		{"unpack fits", `local t = {} for i = 1, 5000 do t[i] = i end return select('#', unpack(t))`, "5000", ""},
 		{"random repeatable", `return math.random(1, 6) >= 1`, "true", ""},
 		{"random empty", `return math.random(0)`, "", "want a whole number"},
 	}
