@@ -24,8 +24,7 @@ var _ Store = (*Postgres)(nil)
 func OpenPostgres(ctx context.Context, url string, opts Options) (*Postgres, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		// pgx's message can echo the URL, password included: keep only the kind of failure.
-		return nil, fmt.Errorf("open postgres: invalid connection string")
+		return nil, fmt.Errorf("open postgres: %w", err) // pgx redacts the password
 	}
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		_, err := c.Exec(ctx, pgStaging)

@@ -40,7 +40,8 @@ func (r *Recorder) Bar(b *market.Bar) {
 	r.commit(it)
 }
 
-// Event records e. It never waits for the store.
+// Event records e. It never waits for the store. e.Details is kept as given:
+// the caller must not modify it afterwards.
 func (r *Recorder) Event(e Event) {
 	r.mu.Lock()
 	it := r.slot()
