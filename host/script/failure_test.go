@@ -230,12 +230,26 @@ func TestCloseStopsTheWatchdog(t *testing.T) {
 	}
 }
 
-func TestNewNeedsProgramAndHost(t *testing.T) {
+// TestNewWithoutHost: a strategy built only to read its Meta (no host)
+// works, and its ctx functions fail cleanly instead of panicking.
+func TestNewWithoutHost(t *testing.T) {
 	if _, err := New(nil, newFakeHost(), Options{}); err == nil {
 		t.Error("New(nil program) succeeded")
 	}
-	if _, err := New(load(t, "hooks.lua"), nil, Options{}); err == nil {
-		t.Error("New(nil host) succeeded")
+	s, err := New(load(t, "hooks.lua"), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Meta().Name != "hooks" {
+		t.Errorf("meta = %+v", s.Meta())
+	}
+	got, err := eval(t, s, `local id, err = ctx.buy("005930", 1) return tostring(id) .. "|" .. err`)
+	if err != nil || !strings.HasPrefix(got, "nil|no host") {
+		t.Errorf("buy without a host = %q, %v", got, err)
+	}
+	if _, err := eval(t, s, `return ctx.sma("005930", 5)`); err == nil || !strings.Contains(err.Error(), "no host") {
+		t.Errorf("sma without a host: %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package script
 
 import (
+	"errors"
 	"time"
 
 	"github.com/qbtrading/qb/lib/market"
@@ -11,13 +12,18 @@ import (
 // strategy. Every method is called on the engine's goroutine, inside a hook,
 // and must return quickly: the time budget cannot interrupt Go code.
 type Host interface {
+	// Now is the engine's clock: the data's time in a replay.
 	Now() time.Time
 	// Submit passes an order through the risk gate; the error text (a
 	// rejection reason) is handed back to Lua as nil, err.
 	Submit(req OrderRequest) (int64, error)
+	// Cancel asks to cancel a working order; the error text goes to Lua.
 	Cancel(id int64) error
+	// Position is the strategy's holding in sym (zero when flat).
 	Position(sym market.Symbol) market.Position
+	// Cash is the strategy's available cash in won.
 	Cash() int64
+	// Equity is cash plus positions at their last prices, in won.
 	Equity() int64
 	// OpenOrders appends the strategy's working orders to dst.
 	OpenOrders(dst []market.Order) []market.Order
@@ -76,4 +82,24 @@ func (o Options) withDefaults() Options {
 		o.MaxFailures = DefaultMaxFailures
 	}
 	return o
+}
+
+// errNoHost is what ctx functions report in a strategy built without a host.
+var errNoHost = errors.New("no host: this strategy was built only to read its declarations")
+
+// noHost stands in for a nil Host: operations fail with errNoHost and
+// queries return nothing, so no ctx function can panic.
+type noHost struct{}
+
+func (noHost) Now() time.Time                                             { return time.Time{} }
+func (noHost) Submit(OrderRequest) (int64, error)                         { return 0, errNoHost }
+func (noHost) Cancel(int64) error                                         { return errNoHost }
+func (noHost) Position(sym market.Symbol) market.Position                 { return market.Position{Symbol: sym} }
+func (noHost) Cash() int64                                                { return 0 }
+func (noHost) Equity() int64                                              { return 0 }
+func (noHost) OpenOrders(dst []market.Order) []market.Order               { return dst }
+func (noHost) LastPrice(market.Symbol) (int64, bool)                      { return 0, false }
+func (noHost) Bars(_ market.Symbol, _ int, dst []market.Bar) []market.Bar { return dst }
+func (noHost) Indicator(_ market.Symbol, _ string, _ []float64, out []float64) ([]float64, bool, error) {
+	return out, false, errNoHost
 }

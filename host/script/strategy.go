@@ -60,9 +60,16 @@ type Param struct {
 // New builds a sandboxed Strategy from p, runs the file's top level under
 // the time budget, and checks the table it returns against the strategy
 // contract. Errors are *Error of kind KindLoad, KindTimeout or KindContract.
+//
+// h may be nil to build a strategy only to read its Meta (qb check): the
+// top level cannot reach ctx, and a hook that calls a ctx function then
+// fails with "no host".
 func New(p *Program, h Host, opt Options) (*Strategy, error) {
-	if p == nil || h == nil {
-		return nil, errors.New("script: New needs a compiled program and a host")
+	if p == nil {
+		return nil, errors.New("script: New needs a compiled program")
+	}
+	if h == nil {
+		h = noHost{}
 	}
 	opt = opt.withDefaults()
 	seed := opt.Seed
