@@ -58,3 +58,22 @@ func TestTradeFrameAllocs(t *testing.T) {
 		t.Errorf("%v allocations per trade frame, want 0", allocs)
 	}
 }
+
+func BenchmarkNoticeFrame(b *testing.B) {
+	key := NoticeKey{Key: "tesnaipyhhcpfrnupdybjhvuabognuch", IV: "4060f9fcb7b4e2ef"}
+	ct, err := key.Encrypt([]byte("myhtsid^1234567801^0000006555^^02^0^00^0^005930^10^65800^093015^0^2^2^06590^10^x^^1^Y^^^^y^65800"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := append([]byte("1|H0STCNI0|001|"), ct...)
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := SplitFrame(msg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Notices(f, key); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
