@@ -19,7 +19,7 @@ var (
 	ErrMaxSubscriptions   = errors.New("kis: too many WebSocket registrations")            // OPSP0008 or client-side check
 	ErrInvalidApproval    = errors.New("kis: WebSocket approval key rejected")             // OPSP0011
 	ErrNotSubscribed      = errors.New("kis: not subscribed")                              // OPSP0003
-	ErrOrderNotPlaced     = errors.New("kis: order response lost and order not found")     // safe to send again
+	ErrOrderNotPlaced     = errors.New("kis: order response lost and order not found")     // most likely never reached KIS; see PlaceOrder
 	ErrOrderStatusUnknown = errors.New("kis: order response lost and status not verified") // do not send again blindly
 )
 

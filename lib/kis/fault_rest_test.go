@@ -85,18 +85,12 @@ func TestLostOrderResponseNoDuplicate(t *testing.T) {
 	}
 }
 
-// The order never reached the exchange (the client gave up first): the
-// client says so with ErrOrderNotPlaced and still sends nothing twice.
+// The order never reached the exchange (the request was lost on the way):
+// the client says so with ErrOrderNotPlaced and sends nothing twice.
 func TestLostOrderNotPlaced(t *testing.T) {
-	srv, c := start(t, kistest.Options{}, func(cfg *kis.Config) {
-		cfg.HTTPClient = &http.Client{Timeout: time.Second}
-		cfg.OrderCheckAttempts = 2
-	})
+	srv, c := start(t, kistest.Options{}, func(cfg *kis.Config) { cfg.OrderCheckAttempts = 2 })
 	srv.Publish(tick(samsung, 0, 65800, 1))
-	if _, err := c.Price(ctx(t), samsung); err != nil {
-		t.Fatal(err)
-	}
-	srv.DelayOrders(4 * time.Second)
+	srv.DropOrderRequests(1)
 	_, err := c.PlaceOrder(ctx(t), kis.OrderRequest{Symbol: samsung, Side: market.Buy, Qty: 5, Price: 65000})
 	if !errors.Is(err, kis.ErrOrderNotPlaced) {
 		t.Fatalf("err = %v, want ErrOrderNotPlaced", err)
@@ -104,8 +98,8 @@ func TestLostOrderNotPlaced(t *testing.T) {
 	if n := len(srv.Orders()); n != 0 {
 		t.Errorf("server has %d orders, want 0", n)
 	}
-	if n := srv.Requests("VTTC0012U"); n != 0 {
-		t.Errorf("order requests processed: %d", n)
+	if n := srv.Requests("VTTC0081R"); n != 2 {
+		t.Errorf("%d daily-fills lookups, want 2", n)
 	}
 }
 
@@ -119,7 +113,7 @@ func TestLostOrderStatusUnknown(t *testing.T) {
 	if _, err := c.Price(ctx(t), samsung); err != nil {
 		t.Fatal(err)
 	}
-	srv.SetDelay(4 * time.Second)
+	srv.SetDelay(2 * time.Second)
 	_, err := c.PlaceOrder(ctx(t), kis.OrderRequest{Symbol: samsung, Side: market.Buy, Qty: 5, Price: 65000})
 	if !errors.Is(err, kis.ErrOrderStatusUnknown) {
 		t.Fatalf("err = %v, want ErrOrderStatusUnknown", err)

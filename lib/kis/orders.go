@@ -77,8 +77,13 @@ func (r *OrderRequest) validate() error {
 // PlaceOrder sends a cash order (order-cash, §5.1). It is never sent twice:
 // if the response is lost (timeout, dropped connection), the client looks
 // for the order in today's daily fills and returns it with Recovered set;
-// if it is not there the error matches ErrOrderNotPlaced, and if the
-// lookup itself fails, ErrOrderStatusUnknown.
+// if it is not there after OrderCheckAttempts lookups the error matches
+// ErrOrderNotPlaced, and if the lookups fail, ErrOrderStatusUnknown.
+//
+// ErrOrderNotPlaced means "not found", not "impossible": a request stuck in
+// transit longer than the lookups could still arrive. A caller that sends
+// again should keep reconciling against DailyOrders (or the execution
+// notices) and cancel a late duplicate.
 func (c *Client) PlaceOrder(ctx context.Context, r OrderRequest) (OrderAck, error) {
 	if err := r.validate(); err != nil {
 		return OrderAck{}, err

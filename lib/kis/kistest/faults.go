@@ -9,6 +9,7 @@ type faults struct {
 	rateLimitNext int
 	rateLimited   int
 	loseOrders    int
+	dropOrders    int
 	alreadyInUse  bool
 }
 
@@ -76,8 +77,9 @@ func (s *Server) DropConnections() int {
 	return n
 }
 
-// DelayOrders delays cash-order requests by d before they are processed; a
-// client that gives up sooner leaves no order behind (0 turns it off).
+// DelayOrders delays cash-order requests by d before they are processed.
+// The order is processed after the delay even when the client has given up
+// meanwhile, as a real gateway may (0 turns it off).
 func (s *Server) DelayOrders(d time.Duration) {
 	s.mu.Lock()
 	s.faults.orderDelay = d
@@ -105,4 +107,12 @@ func (s *Server) RevokeTokens() {
 	}
 	s.auth.tokens = map[string]time.Time{}
 	s.auth.current = ""
+}
+
+// DropOrderRequests makes the next n cash-order requests vanish: the
+// connection is closed before the order is looked at, so nothing is placed.
+func (s *Server) DropOrderRequests(n int) {
+	s.mu.Lock()
+	s.faults.dropOrders += n
+	s.mu.Unlock()
 }

@@ -12,6 +12,16 @@ import (
 
 // handleOrderCash accepts a cash order (§5.1) or refuses it as KIS would.
 func (s *Server) handleOrderCash(w http.ResponseWriter, r *http.Request, tr string) {
+	s.mu.Lock()
+	drop := s.faults.dropOrders > 0
+	if drop {
+		s.faults.dropOrders--
+	}
+	s.mu.Unlock()
+	if drop {
+		dropResponse(w)
+		return
+	}
 	var in map[string]string
 	if json.NewDecoder(r.Body).Decode(&in) != nil {
 		writeError(w, http.StatusInternalServerError, "IGW00007", "MCA 전문바디 구성 중 오류가 발생하였습니다.")
