@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -82,5 +83,19 @@ func TestCloseClosesChanges(t *testing.T) {
 	}
 	if err := r.w.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// An error fsnotify reports (vim-style saves gave a spurious "invalid
+// argument" here) is logged and watching goes on. The error is sent on
+// the fsnotify watcher's own Errors channel, where its backend puts them.
+func TestSurvivesSpuriousError(t *testing.T) {
+	var logs syncBuffer
+	r := newRig(t, Options{Log: zerolog.New(&logs)})
+	r.w.fs.Errors <- errors.New("invalid argument")
+	r.write("a.lua", "-- a2\n")
+	r.wantOne(r.settle(), Changed, "a.lua", "-- a2\n")
+	if !strings.Contains(logs.String(), "invalid argument") {
+		t.Fatalf("the error was not logged: %s", logs.String())
 	}
 }

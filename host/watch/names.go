@@ -43,15 +43,13 @@ func skipDir(base string) bool { return strings.HasPrefix(base, ".") }
 const maxDepth = 16
 
 // place says where path sits under root: whether it is a module (in a
-// subfolder) and its require name, and whether it is inside root at all.
+// subfolder), the name require reaches it by, and whether it is inside
+// root at all.
 func place(root, path string) (isModule bool, module string, inside bool) {
 	rel, err := filepath.Rel(root, path)
 	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return false, "", false
 	}
-	if !strings.ContainsRune(rel, filepath.Separator) {
-		return false, "", true
-	}
-	name := strings.TrimSuffix(rel, ".lua")
-	return true, strings.ReplaceAll(name, string(filepath.Separator), "."), true
+	module = strings.ReplaceAll(strings.TrimSuffix(rel, ".lua"), string(filepath.Separator), ".")
+	return strings.ContainsRune(rel, filepath.Separator), module, true
 }

@@ -29,7 +29,7 @@ func TestPlace(t *testing.T) {
 		module   string
 		inside   bool
 	}{
-		{"/s/scripts/a.lua", false, "", true},
+		{"/s/scripts/a.lua", false, "a", true},
 		{"/s/scripts/lib/sizing.lua", true, "lib.sizing", true},
 		{"/s/scripts/a/b/c.lua", true, "a.b.c", true},
 		{"/s/other/a.lua", false, "", false},

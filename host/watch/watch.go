@@ -59,8 +59,10 @@ type Change struct {
 	Hash     [32]byte // SHA-256 of Src; for Removed, of the last version seen
 	Src      []byte   // the new content; nil for Removed
 	IsModule bool     // the file is in a subfolder: a module, not a strategy
-	Module   string   // for a module, the name require uses ("lib.sizing"); else ""
-	At       time.Time
+	// Module is the name require reaches the file by: "lib.sizing" for
+	// lib/sizing.lua, "a" for a strategy a.lua (require can reach those too).
+	Module string
+	At     time.Time
 }
 
 // Defaults for Options.
