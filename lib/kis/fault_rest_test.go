@@ -119,3 +119,19 @@ func TestLostOrderStatusUnknown(t *testing.T) {
 		t.Fatalf("err = %v, want ErrOrderStatusUnknown", err)
 	}
 }
+
+// Our clock running ahead of KIS's must not hide the lost order.
+func TestLostOrderFoundWithClockAhead(t *testing.T) {
+	srv, c := start(t, kistest.Options{}, func(cfg *kis.Config) {
+		cfg.Now = func() time.Time { return time.Now().Add(10 * time.Second) }
+	})
+	srv.Publish(tick(samsung, 0, 65800, 1))
+	srv.LoseOrderResponses(1)
+	ack, err := c.PlaceOrder(ctx(t), kis.OrderRequest{Symbol: samsung, Side: market.Buy, Qty: 5, Price: 65000})
+	if err != nil || !ack.Recovered {
+		t.Fatalf("ack %+v, err %v", ack, err)
+	}
+	if n := len(srv.Orders()); n != 1 {
+		t.Errorf("%d orders on the server", n)
+	}
+}

@@ -12,9 +12,12 @@ import (
 // the caller's context has ended: the caller must learn whether money moved.
 const recoverTimeout = 30 * time.Second
 
-// clockSkew is how far before the send time a matching order may be stamped
-// (the exchange clock and ours differ a little).
-const clockSkew = 2 * time.Second
+// clockSkew is how far before our send time a matching order may be
+// stamped by KIS. Our clock may run ahead of the exchange's; missing the
+// order (and letting the caller send it again) is worse than matching an
+// identical order of our own from a few seconds earlier, which the known-
+// order set already excludes while this process lives.
+const clockSkew = 30 * time.Second
 
 // recoverOrder finds out, from today's daily orders, whether an order whose
 // response was lost went through. A match is an order for the same symbol,
