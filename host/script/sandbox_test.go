@@ -121,6 +121,11 @@ func TestSandboxLimits(t *testing.T) {
 		{"unpack fits", `local t = {} for i = 1, 5000 do t[i] = i end return select('#', unpack(t))`, "5000", ""},
 		{"random repeatable", `return math.random(1, 6) >= 1`, "true", ""},
 		{"random empty", `return math.random(0)`, "", "want a whole number"},
+		{"random unit", `for i = 1, 1000 do local x = math.random() if x < 0 or x >= 1 then return x end end return "ok"`, "ok", ""},
+		{"random m", `for i = 1, 1000 do local x = math.random(6) if x < 1 or x > 6 or x % 1 ~= 0 then return x end end return "ok"`, "ok", ""},
+		{"random m n", `for i = 1, 1000 do local x = math.random(-3, 3) if x < -3 or x > 3 or x % 1 ~= 0 then return x end end return "ok"`, "ok", ""},
+		{"random reversed", `return math.random(5, 1)`, "", "n: want a whole number in 5.."},
+		{"random too many", `return math.random(1, 2, 3)`, "", "wrong number of arguments"},
 	}
 	s := start(t, "probe.lua", nil, Options{})
 	for _, c := range cases {
