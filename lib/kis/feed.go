@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -63,9 +64,10 @@ type FeedOptions struct {
 // Feed is a KIS real-time session that survives dropped connections: it
 // reconnects with back-off, registers everything again and reports the gap.
 type Feed struct {
-	c   *Client
-	h   Handler
-	opt FeedOptions
+	c       *Client
+	h       Handler
+	opt     FeedOptions
+	running atomic.Bool
 
 	mu       sync.Mutex
 	subs     []Sub

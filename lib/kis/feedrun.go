@@ -29,8 +29,13 @@ func (e *fatalError) Unwrap() error { return e.err }
 // credentials are refused, or approval keys keep being refused. A dropped
 // connection is not fatal: Run waits (doubling from MinBackoff to
 // MaxBackoff), reconnects, registers again and reports the Gap. Run returns
-// nil when ctx ends.
+// nil when ctx ends. A Feed runs once at a time: a second concurrent Run
+// returns an error at once.
 func (f *Feed) Run(ctx context.Context) error {
+	if !f.running.CompareAndSwap(false, true) {
+		return fmt.Errorf("kis feed: already running")
+	}
+	defer f.running.Store(false)
 	backoff := f.opt.MinBackoff
 	var lost time.Time
 	var cause error
