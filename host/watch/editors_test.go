@@ -91,6 +91,17 @@ func TestSymlinkSwappedToNewTarget(t *testing.T) {
 		r.do(os.Rename(r.path(".tmp-link"), r.path("linked.lua")))
 		r.wantOne(r.settle(), Changed, "linked.lua", newA)
 	})
+	t.Run("target in a watched subfolder edited in place", func(t *testing.T) {
+		r := newRig(t, Options{})
+		r.do(os.Symlink("lib/sizing.lua", r.path("via_link.lua")))
+		r.wantOne(r.settle(), Added, "via_link.lua", "return {lot=10}\n")
+		r.write("lib/sizing.lua", "return {lot=30}\n")
+		cs := r.settle()
+		if len(cs) != 2 || cs[0].Path != r.path("lib/sizing.lua") || cs[1].Path != r.path("via_link.lua") ||
+			cs[1].Kind != Changed || string(cs[1].Src) != "return {lot=30}\n" {
+			t.Fatalf("got %s; want lib/sizing.lua and via_link.lua changed", describe(cs))
+		}
+	})
 	t.Run("configmap folder swap", func(t *testing.T) {
 		r := newRig(t, Options{})
 		r.write("..2026_v1/cm.lua", "-- v1\n")

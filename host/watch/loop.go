@@ -73,6 +73,7 @@ func (w *Watcher) onEvent(ev fsnotify.Event) {
 		return
 	}
 	w.relinks(filepath.Dir(ev.Name))
+	w.followers(ev.Name)
 	if ev.Has(fsnotify.Create) {
 		w.maybeFolder(ev.Name)
 	}

@@ -62,6 +62,35 @@ func (w *Watcher) relinks(dir string) {
 	}
 }
 
+// followers restarts the debounce of each known symlink that resolves to
+// name, the file an event was about: a link in the folder to a file in a
+// watched subfolder changes when that file is edited in place.
+func (w *Watcher) followers(name string) {
+	var real string
+	for path, k := range w.known {
+		if k.link == "" {
+			continue
+		}
+		if real == "" {
+			real = resolve(name)
+		}
+		if k.link == real {
+			w.touch(path)
+		}
+	}
+}
+
+// resolve is name with symlinks resolved, as far as they still exist.
+func resolve(name string) string {
+	if r, err := filepath.EvalSymlinks(name); err == nil {
+		return r
+	}
+	if d, err := filepath.EvalSymlinks(filepath.Dir(name)); err == nil {
+		return filepath.Join(d, filepath.Base(name))
+	}
+	return name
+}
+
 // settleDue reads every path whose debounce has ended and returns the
 // changes, sorted by path. Paths due within a fifth of the debounce are
 // settled too, so the two names of a rename, whose events arrive together,

@@ -40,6 +40,7 @@ const (
 	Removed
 )
 
+// String names the kind in lower case, for logs.
 func (k Kind) String() string {
 	switch k {
 	case Added:
