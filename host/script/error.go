@@ -38,7 +38,7 @@ type Error struct {
 	File string    // the script or module file
 	Line int       // 1-based; 0 when unknown
 	Hook string    // "on_tick" etc.; empty outside a hook
-	Kind ErrorKind //
+	Kind ErrorKind // what went wrong
 	Msg  string    // what happened, without the location
 }
 

@@ -48,9 +48,10 @@ type OrderRequest struct {
 
 // Options tune a Strategy. The zero value is usable.
 type Options struct {
-	// Budget is the longest one hook call may run (default 200 ms). Keep it
-	// well above a hook's worst case: the machine can stall a call for
-	// milliseconds.
+	// Budget is the longest one hook call may run (default 200 ms). A call
+	// over it is aborted once the process is seen keeping a core busy, and
+	// after four budgets in any case, so a thread the OS left waiting is not
+	// blamed (see the package doc). Keep it well above a hook's worst case.
 	Budget time.Duration
 	// MaxFailures is how many consecutive failed calls pause the strategy
 	// (default 5).
