@@ -2,16 +2,18 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/qbtrading/qb/lib/market"
 )
 
-// Staging tables for idempotent bulk writes: COPY (fast, but fails on a
-// duplicate) lands here, then one INSERT … ON CONFLICT DO NOTHING moves the
-// rows. They are per connection (created when the pool connects) and emptied
+// Staging tables for idempotent bulk writes of batches that hold rows already
+// stored: COPY (fast, but fails on a duplicate) lands here, then one
+// INSERT … ON CONFLICT DO NOTHING moves the rows. They are per connection (created when the pool connects) and emptied
 // at every commit.
 const pgStaging = `
 CREATE TEMP TABLE IF NOT EXISTS ticks_in (
@@ -72,7 +74,7 @@ func (s *Postgres) WriteTicks(ctx context.Context, ticks []market.Tick) error {
 	if err := checkTicks(ticks); err != nil {
 		return fmt.Errorf("write ticks: %w", err)
 	}
-	if err := s.stageAndMerge(ctx, "ticks", tickCols, tickRows(ticks), len(ticks)); err != nil {
+	if err := s.stageAndMerge(ctx, "ticks", tickCols, func() pgx.CopyFromSource { return tickRows(ticks) }, len(ticks)); err != nil {
 		return fmt.Errorf("write %d ticks: %w", len(ticks), err)
 	}
 	return nil
@@ -84,7 +86,7 @@ func (s *Postgres) WriteBars(ctx context.Context, bars []market.Bar) error {
 	if err := checkBars(bars); err != nil {
 		return fmt.Errorf("write bars: %w", err)
 	}
-	if err := s.stageAndMerge(ctx, "market_data", barCols, barRows(bars), len(bars)); err != nil {
+	if err := s.stageAndMerge(ctx, "market_data", barCols, func() pgx.CopyFromSource { return barRows(bars) }, len(bars)); err != nil {
 		return fmt.Errorf("write %d bars: %w", len(bars), err)
 	}
 	return nil
@@ -96,24 +98,39 @@ func (s *Postgres) WriteFills(ctx context.Context, fills []market.Fill) error {
 	if err := checkFills(fills); err != nil {
 		return fmt.Errorf("write fills: %w", err)
 	}
-	if err := s.stageAndMerge(ctx, "trades", tradeCols, tradeRows(fills), len(fills)); err != nil {
+	if err := s.stageAndMerge(ctx, "trades", tradeCols, func() pgx.CopyFromSource { return tradeRows(fills) }, len(fills)); err != nil {
 		return fmt.Errorf("write %d fills: %w", len(fills), err)
 	}
 	return nil
 }
 
+const uniqueViolation = "23505" // SQLSTATE unique_violation
+
 var staging = map[string]string{"ticks": "ticks_in", "market_data": "bars_in", "trades": "trades_in"}
 
-func (s *Postgres) stageAndMerge(ctx context.Context, table string, cols []string, src pgx.CopyFromSource, n int) error {
+// stageAndMerge writes rows idempotently in one transaction. New rows (the
+// usual case) go straight in with COPY inside a savepoint; only when that hits
+// a row already stored (a retry, a replay, a re-import) is the savepoint
+// rolled back and the batch sent the slow way: COPY into the staging table,
+// then INSERT … ON CONFLICT DO NOTHING.
+func (s *Postgres) stageAndMerge(ctx context.Context, table string, cols []string, src func() pgx.CopyFromSource, n int) error {
 	if n == 0 {
 		return nil
 	}
-	stage := staging[table]
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{stage}, cols, src); err != nil {
+		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+			_, err := sp.CopyFrom(ctx, pgx.Identifier{table}, cols, src())
+			return err
+		})
+		var pgErr *pgconn.PgError
+		if err == nil || !errors.As(err, &pgErr) || pgErr.Code != uniqueViolation {
+			return err
+		}
+		stage := staging[table]
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{stage}, cols, src()); err != nil {
 			return fmt.Errorf("copy: %w", err)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO `+table+` (`+columnList(cols)+`) SELECT `+columnList(cols)+
+		_, err = tx.Exec(ctx, `INSERT INTO `+table+` (`+columnList(cols)+`) SELECT `+columnList(cols)+
 			` FROM `+stage+` ON CONFLICT DO NOTHING`)
 		return err
 	})
