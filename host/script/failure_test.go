@@ -206,7 +206,7 @@ func TestFailuresLeaveNoGarbageOnTheStack(t *testing.T) {
 // TestCloseStopsTheWatchdog: every strategy's watchdog goroutine is gone
 // once Close returns.
 func TestCloseStopsTheWatchdog(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := watchdogs()
 	var ss []*Strategy
 	for i := 0; i < 20; i++ {
 		s, err := New(load(t, "hooks.lua"), newFakeHost(), Options{})
@@ -215,19 +215,37 @@ func TestCloseStopsTheWatchdog(t *testing.T) {
 		}
 		ss = append(ss, s)
 	}
-	if runtime.NumGoroutine() < before+18 { // one watchdog each (the test runner may end one of its own)
-		t.Fatalf("%d goroutines with 20 strategies, started with %d", runtime.NumGoroutine(), before)
+	if got := settle(before + 20); got != before+20 {
+		t.Fatalf("%d watchdogs with 20 strategies, %d before", got, before)
 	}
 	for _, s := range ss {
 		s.Close()
 		s.Close() // idempotent
 	}
-	if got := runtime.NumGoroutine(); got > before {
-		t.Errorf("%d goroutines after Close, want at most %d", got, before)
+	if got := settle(before); got != before {
+		t.Errorf("%d watchdogs after Close, want %d", got, before)
 	}
 	if err := ss[0].Tick(tick(1)); err != nil || ss[0].Wants(HookTick) {
 		t.Errorf("a closed strategy: Tick = %v, Wants = %v", err, ss[0].Wants(HookTick))
 	}
+}
+
+// settle waits (up to 5 s) for the watchdog count to reach want: a new
+// goroutine may not have started yet, and one whose run has returned may
+// not have been torn down.
+func settle(want int) int {
+	got := watchdogs()
+	for i := 0; i < 500 && got != want; i++ {
+		time.Sleep(10 * time.Millisecond)
+		got = watchdogs()
+	}
+	return got
+}
+
+// watchdogs counts the running watchdog goroutines.
+func watchdogs() int {
+	buf := make([]byte, 1<<20)
+	return strings.Count(string(buf[:runtime.Stack(buf, true)]), "script.(*watchdog).run(")
 }
 
 // TestNewWithoutHost: a strategy built only to read its Meta (no host)
