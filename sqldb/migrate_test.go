@@ -62,14 +62,7 @@ func TestMigrateTwice(t *testing.T) {
 
 func migrationStatus(t *testing.T, st sqldb.Store) []sqldb.MigrationStatus {
 	t.Helper()
-	var status []sqldb.MigrationStatus
-	var err error
-	switch s := st.(type) {
-	case *sqldb.Postgres:
-		status, err = s.MigrationStatus(context.Background())
-	case *sqldb.SQLite:
-		status, err = s.MigrationStatus(context.Background())
-	}
+	status, err := st.MigrationStatus(context.Background())
 	if err != nil {
 		t.Fatalf("migration status: %v", err)
 	}

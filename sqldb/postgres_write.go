@@ -44,9 +44,13 @@ type tickSource struct {
 
 func tickRows(ticks []market.Tick) pgx.CopyFromSource { return &tickSource{ticks: ticks} }
 
+// Next advances to the next tick.
 func (s *tickSource) Next() bool { s.i++; return s.i <= len(s.ticks) }
+
+// Err reports nothing: a slice cannot fail.
 func (s *tickSource) Err() error { return nil }
 
+// Values returns the current tick's columns.
 func (s *tickSource) Values() ([]any, error) {
 	t := &s.ticks[s.i-1]
 	s.vals = [7]any{&t.Time, (*string)(&t.Symbol), &t.Price, &t.Volume, &t.Bid, &t.Ask, &t.Seq}

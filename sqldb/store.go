@@ -61,6 +61,7 @@ type RiskPoint struct {
 type Store interface {
 	Mode() Mode
 	Close()
+	MigrationStatus(ctx context.Context) ([]MigrationStatus, error)
 
 	// Market data; idempotent: a row already stored is skipped.
 	WriteTicks(ctx context.Context, ticks []market.Tick) error

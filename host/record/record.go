@@ -37,7 +37,7 @@ type Event struct {
 type Config struct {
 	Store   Store
 	Durable Durable // optional: the synchronous path for trading state
-	Dir     string  // spill files live here; created if missing
+	Dir     string  // spill files live here; created if missing; one recorder per directory
 
 	Capacity      int           // records held in memory before spilling (default 16384)
 	BatchSize     int           // records per store write (default 4096)
