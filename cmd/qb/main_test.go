@@ -146,7 +146,8 @@ func TestCheckFindsRuntimeAndContractErrors(t *testing.T) {
 func TestRunStopsCleanlyOnCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	out, errOut, code := qb(t, ctx, "run", "--scripts", "../../scripts", "--warmup", "25", "--pace", "1s", "--log-format", "json")
+	out, errOut, code := qb(t, ctx, "run", "--scripts", "../../scripts", "--warmup", "25", "--pace", "1s",
+		"--log-format", "json", "--state-dir", t.TempDir())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

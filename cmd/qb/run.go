@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -11,22 +12,27 @@ import (
 	"github.com/qbtrading/qb/host/engine"
 	"github.com/qbtrading/qb/host/live"
 	"github.com/qbtrading/qb/host/load"
+	"github.com/qbtrading/qb/host/reload"
 	"github.com/qbtrading/qb/host/replay"
 	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/host/statefile"
+	"github.com/qbtrading/qb/host/watch"
 	"github.com/qbtrading/qb/lib/market"
 	"github.com/qbtrading/qb/lib/sim"
 )
 
 // runFlags are qb run's own flags.
 type runFlags struct {
-	scripts string
-	feed    string
-	broker  string
-	store   string
-	seed    uint64
-	pace    durationFlag
-	warmup  int
-	every   durationFlag
+	scripts  string
+	feed     string
+	broker   string
+	store    string
+	seed     uint64
+	pace     durationFlag
+	warmup   int
+	every    durationFlag
+	watch    bool
+	stateDir string
 }
 
 func runCmd(ctx context.Context, m *Main, args []string) error {
@@ -46,6 +52,8 @@ func runCmd(ctx context.Context, m *Main, args []string) error {
 	fs.IntVar(&rf.warmup, "warmup", 40, "simulated sessions replayed instantly at start, so indicators are ready")
 	rf.every.d = 10 * time.Second
 	fs.Var(&rf.every, "report-every", "how often each strategy's P&L is logged")
+	fs.BoolVar(&rf.watch, "watch", true, "reload a strategy when its file changes (--watch=false to turn off)")
+	fs.StringVar(&rf.stateDir, "state-dir", statefile.DefaultDir, "folder where each strategy's on_stop state is kept between runs")
 	sf.register(fs)
 	lf.register(fs)
 	if help, err := parse(fs, args); help || err != nil {
@@ -77,6 +85,18 @@ func (r *runFlags) validate() error {
 }
 
 func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strategyFlags) error {
+	var w *watch.Watcher
+	if rf.watch { // opened before the files are read, so no edit falls between
+		var err error
+		if w, err = watch.Open(ctx, rf.scripts, watch.Options{Log: log}); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		defer w.Close()
+	}
+	states, err := statefile.Open(rf.stateDir)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	srcs, err := load.Strategies([]string{rf.scripts})
 	if err != nil {
 		return err
@@ -90,11 +110,14 @@ func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strat
 	if err != nil {
 		return err
 	}
+	if err := restoreStates(ctx, states, specs, metas); err != nil {
+		return err
+	}
 	eng, err := engine.New(engine.Config{Strategies: specs, Cash: sf.cash, Limits: &sf.risk.l, Log: log, Sink: live.LogSink{Log: log}})
 	if err != nil {
 		return err
 	}
-	feed, err := sim.New(sim.Config{Seed: rf.seed, Symbols: instruments(symbolsOf(metas))})
+	feed, err := sim.New(sim.Config{Seed: rf.seed, Symbols: instruments(simSymbols(metas))})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -102,20 +125,66 @@ func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strat
 		return err
 	}
 	first, n := warmUp(eng, feed, rf.warmup)
-	log.Info().Int("strategies", len(specs)).Int("warmup_ticks", n).Dur("pace", rf.pace.d).
+	log.Info().Int("strategies", len(specs)).Int("warmup_ticks", n).Dur("pace", rf.pace.d).Bool("watch", rf.watch).
 		Msg("running on the simulated feed with the paper broker; Ctrl-C stops")
 	ticks := make(chan market.Tick, 1024)
 	go func() { _ = feed.Run(ctx, ticks, rf.pace.d) }()
-	live, err := live.Run(ctx, eng, live.Config{Ticks: ticks, Report: rf.every.d, Log: log})
+	cfg := live.Config{Ticks: ticks, Report: rf.every.d, Log: log}
+	if w != nil {
+		rl := reload.New(eng, reload.Config{Dir: rf.scripts, Base: base, Params: params, Log: log})
+		for i, src := range srcs {
+			rl.Track(src, metas[i])
+		}
+		cfg.Do = reloads(ctx, w, rl)
+	}
+	live, err := live.Run(ctx, eng, cfg)
 	stopErr := eng.Stop()
+	saveErr := saveStates(context.WithoutCancel(ctx), states, eng.Results())
 	rep := replay.Summarize([]string{"sim"}, first, eng.Now(), n+live, eng.Results())
 	if werr := rep.WriteSummary(m.Stdout); werr != nil {
 		return werr
 	}
-	if err != nil {
-		return err
+	return errors.Join(err, stopErr, saveErr)
+}
+
+// reloads turns the watcher's batches into work for the engine's goroutine.
+func reloads(ctx context.Context, w *watch.Watcher, rl *reload.Reloader) <-chan func() {
+	do := make(chan func())
+	go func() {
+		for batch := range w.Changes() {
+			select {
+			case do <- func() { rl.Apply(batch) }:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return do
+}
+
+// restoreStates hands each strategy what its on_stop returned in the last run.
+func restoreStates(ctx context.Context, states *statefile.Dir, specs []engine.Spec, metas []script.Meta) error {
+	for i := range specs {
+		st, ok, err := states.LoadState(ctx, metas[i].Name)
+		if err != nil {
+			return fmt.Errorf("run: restore state: %w", err)
+		}
+		if ok {
+			specs[i].State = st
+		}
 	}
-	return stopErr
+	return nil
+}
+
+// saveStates keeps each strategy's on_stop table for the next run.
+func saveStates(ctx context.Context, states *statefile.Dir, results []engine.Result) error {
+	var errs []error
+	for _, r := range results {
+		if r.State != nil {
+			errs = append(errs, states.SaveState(ctx, r.Name, r.State))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // warmUp replays days sessions of the simulator instantly.
@@ -134,9 +203,14 @@ func warmUp(eng *engine.Engine, feed *sim.Sim, days int) (first time.Time, n int
 	return first, n + 1
 }
 
-// symbolsOf lists the symbols the strategies trade, each once, in order.
-func symbolsOf(metas []script.Meta) []market.Symbol {
+// simSymbols lists the simulator's default symbols and then the others the
+// strategies trade, each once: a strategy added later by hot reload finds
+// the default universe there.
+func simSymbols(metas []script.Meta) []market.Symbol {
 	var out []market.Symbol
+	for _, in := range sim.Instruments() {
+		out = append(out, in.Symbol)
+	}
 	for _, m := range metas {
 		for _, s := range m.Symbols {
 			if !slices.Contains(out, s) {

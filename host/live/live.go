@@ -32,6 +32,9 @@ type Config struct {
 	Tick time.Duration
 	// Report is how often a P&L line per strategy is logged; 0 for never.
 	Report time.Duration
+	// Do carries work that must run on the engine's goroutine between two
+	// events, such as a hot reload; nil for none.
+	Do <-chan func()
 	Log    zerolog.Logger
 }
 
@@ -56,6 +59,8 @@ func Run(ctx context.Context, eng Engine, cfg Config) (int, error) {
 			eng.Advance(cfg.Clock())
 		case <-c(report):
 			logPnL(cfg.Log, eng.Results())
+		case f := <-cfg.Do:
+			f()
 		}
 	}
 }

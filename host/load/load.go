@@ -20,6 +20,7 @@ import (
 // Source is a compiled strategy file and the folder its require reaches.
 type Source struct {
 	Program   *script.Program
+	Code      []byte // the source the program was compiled from
 	ModuleDir string
 }
 
@@ -72,7 +73,7 @@ func Compile(files []string) ([]Source, error) {
 			errs = append(errs, err)
 			continue
 		}
-		out = append(out, Source{Program: prog, ModuleDir: filepath.Dir(f)})
+		out = append(out, Source{Program: prog, Code: src, ModuleDir: filepath.Dir(f)})
 	}
 	return out, errors.Join(errs...)
 }

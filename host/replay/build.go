@@ -30,7 +30,7 @@ func strategyReport(res engine.Result) StrategyReport {
 	sr := StrategyReport{
 		Name:        res.Name,
 		File:        res.File,
-		Status:      res.Status.String(),
+		Status:      status(res),
 		StartCash:   res.StartCash,
 		FinalCash:   res.Cash,
 		FinalEquity: res.Equity,
@@ -68,4 +68,11 @@ func strategyReport(res engine.Result) StrategyReport {
 		sr.Equity = append(sr.Equity, EquityPoint{Time: formatTime(p.Time), Equity: p.Equity})
 	}
 	return sr
+}
+
+func status(res engine.Result) string {
+	if res.Removed {
+		return "removed"
+	}
+	return res.Status.String()
 }

@@ -1,0 +1,28 @@
+// Package reload applies edits of the scripts folder to a running engine:
+// a changed file swaps its strategy for the new version, a new file starts
+// one, a deleted file stops one, and a changed module reloads every strategy
+// that requires it.
+//
+// The rules, in the order a change meets them:
+//
+//   - The new source is compiled and its contract checked first. A syntax,
+//     load or contract error keeps the running version and is reported with
+//     file and line; the strategy's status reads "running v2, v3 rejected: …".
+//   - A good version replaces the old one between two events (the Reloader
+//     runs on the engine's goroutine): the old version's on_stop, then the new
+//     one's on_start with the table on_stop returned. Positions, working
+//     orders, bar and indicator history and the account stay; events that
+//     arrive meanwhile wait in the feed and reach the new version in order.
+//   - If the new version's on_start fails, the new version is kept but paused
+//     (host/script counts the failure); it runs again when the file changes.
+//   - A deleted file stops its strategy: on_stop, working orders cancelled,
+//     positions kept and logged.
+//   - A renamed file whose content and strategy name are unchanged keeps
+//     running untouched; otherwise a rename is a removal plus an addition.
+//   - A new name in an edited file is a new strategy: the old one is removed
+//     and the new one added.
+//
+// Every reload is logged (strategy, old and new content hash, duration,
+// result) and counted; Status and Counters are the one place later parts
+// (a dashboard, metrics) read them from.
+package reload
