@@ -34,8 +34,8 @@ type Config struct {
 	Report time.Duration
 	// Do carries work that must run on the engine's goroutine between two
 	// events, such as a hot reload; nil for none.
-	Do <-chan func()
-	Log    zerolog.Logger
+	Do  <-chan func()
+	Log zerolog.Logger
 }
 
 // Run feeds the engine until ctx is done or the tick channel closes. It
