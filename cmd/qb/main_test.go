@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -158,5 +159,65 @@ func TestRunStopsCleanlyOnCancel(t *testing.T) {
 	}
 	if !strings.Contains(errOut, `"message":"fill"`) {
 		t.Errorf("no fill was logged in a warm-up of 25 sessions:\n%.2000s", errOut)
+	}
+}
+
+func TestReplayWatchReplaysOnSave(t *testing.T) {
+	dir := t.TempDir()
+	src := "local s = {name='w', symbols={'005930'}, timeframe='1d', params={n=1}}\nfunction s.on_bar(ctx, bar) end\nreturn s\n"
+	file := writeScript(t, dir, "w.lua", src)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	m := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(ctx, []string{"replay", "--watch", "--strategy", file, "--data", "../../testdata/krx/daily/005930.csv"})
+	}()
+	waitFor(t, &out, "watching for changes", 1)
+	if err := os.WriteFile(file, []byte(src+"-- edited\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, &out, "watching for changes", 2)
+	if err := os.WriteFile(file, []byte(src+"x = = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, &out, file+":4:", 1)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("replay --watch ended with %v", err)
+	}
+	if n := strings.Count(out.String(), "final equity"); n != 2 {
+		t.Fatalf("%d summaries printed, want 2 (start, first save):\n%s", n, out.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor waits up to 10 s for want to appear n times in b.
+func waitFor(t *testing.T, b *syncBuffer, want string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(b.String(), want) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %q ×%d; output:\n%s", want, n, b.String())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

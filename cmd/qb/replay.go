@@ -25,12 +25,14 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	var (
 		data, strategies []string
 		report           string
+		watchFiles       bool
 		sf               strategyFlags
 		lf               logFlags
 	)
 	fs.StringArrayVar(&data, "data", nil, "CSV file of ticks or bars (repeatable; see docs/data-format.md)")
 	fs.StringArrayVar(&strategies, "strategy", nil, "strategy file or folder of them (repeatable)")
 	fs.StringVar(&report, "report", "", "write the JSON report to this file")
+	fs.BoolVar(&watchFiles, "watch", false, "replay again and reprint the summary each time a strategy file changes")
 	sf.register(fs)
 	lf.register(fs)
 	if help, err := parse(fs, args); help || err != nil {
@@ -47,17 +49,26 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	srcs, err := load.Strategies(strategies)
-	if err != nil {
-		return err
-	}
 	cfg := replay.Config{
-		Data: data, Strategies: srcs, Params: params, Cash: sf.cash,
-		Budget: sf.budget.d, MaxFailures: sf.maxFailures, Log: log, Limits: &sf.risk.l,
+		Data: data, Params: params, Cash: sf.cash, Limits: &sf.risk.l,
+		Budget: sf.budget.d, MaxFailures: sf.maxFailures, Log: log,
 	}
 	if m.Terminal {
 		cfg.Progress = m.Stderr
 	}
+	if !watchFiles {
+		return replayOnce(ctx, m, cfg, strategies, report)
+	}
+	return replayWatch(ctx, m, cfg, strategies, report)
+}
+
+// replayOnce loads the strategies, replays and prints the summary.
+func replayOnce(ctx context.Context, m *Main, cfg replay.Config, strategies []string, report string) error {
+	srcs, err := load.Strategies(strategies)
+	if err != nil {
+		return err
+	}
+	cfg.Strategies = srcs
 	rep, err := replay.Run(ctx, cfg)
 	if err != nil {
 		return err

@@ -17,7 +17,8 @@ import (
 
 // Config is one replay.
 type Config struct {
-	Data        []string // CSV files of ticks or bars
+	Data        []string      // CSV files of ticks or bars
+	Tape        []market.Tick // Data's ticks when already read (ReadTapes); nil reads Data
 	Strategies  []load.Source
 	Params      load.Params  // --param overrides
 	Cash        int64        // each strategy's starting cash; engine.DefaultCash when 0
@@ -32,9 +33,12 @@ type Config struct {
 // account, and returns the report. It stops early, with ctx's error, when
 // ctx is done.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	tape, err := ReadTapes(cfg.Data)
-	if err != nil {
-		return nil, err
+	tape := cfg.Tape
+	if tape == nil {
+		var err error
+		if tape, err = ReadTapes(cfg.Data); err != nil {
+			return nil, err
+		}
 	}
 	if len(tape) == 0 {
 		return nil, fmt.Errorf("replay: no ticks in %v", cfg.Data)

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/qbtrading/qb/host/replay"
+	"github.com/qbtrading/qb/host/watch"
+)
+
+// replayWatch replays once, then again each time a file under the
+// strategies' folders changes, until ctx ends. A broken script is reported
+// and the watch goes on, so a user can fix it and save again.
+func replayWatch(ctx context.Context, m *Main, cfg replay.Config, strategies []string, report string) error {
+	tape, err := replay.ReadTapes(cfg.Data)
+	if err != nil {
+		return err
+	}
+	cfg.Tape, cfg.Progress = tape, nil
+	changes, err := watchFolders(ctx, strategies)
+	if err != nil {
+		return err
+	}
+	for {
+		if err := replayOnce(ctx, m, cfg, strategies, report); err != nil {
+			fmt.Fprintln(m.Stdout, "replay:", err)
+		}
+		fmt.Fprintln(m.Stdout, "watching for changes; Ctrl-C stops")
+		select {
+		case <-ctx.Done():
+			return nil
+		case batch, ok := <-changes:
+			if !ok {
+				return nil
+			}
+			for _, c := range batch {
+				fmt.Fprintf(m.Stdout, "\n%s %s\n", c.Kind, c.Path)
+			}
+		}
+	}
+}
+
+// watchFolders watches the folder of every strategy path and merges their
+// batches into one channel.
+func watchFolders(ctx context.Context, paths []string) (<-chan []watch.Change, error) {
+	var dirs []string
+	for _, p := range paths {
+		dir := p
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			dir = filepath.Dir(p)
+		}
+		if !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
+		}
+	}
+	out := make(chan []watch.Change)
+	for _, dir := range dirs {
+		w, err := watch.Open(ctx, dir, watch.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("replay --watch: %w", err)
+		}
+		go func() {
+			for batch := range w.Changes() {
+				select {
+				case out <- batch:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	return out, nil
+}
