@@ -10,7 +10,7 @@ const (
 	kindEvent
 )
 
-// item is one record in the ring buffer. A union by value keeps Tick and Bar
+// item is one record in the buffer. A union by value keeps Tick and Bar
 // free of allocations.
 type item struct {
 	kind  kind
@@ -51,7 +51,7 @@ func (r *Recorder) Event(e Event) {
 	r.commit(it)
 }
 
-// slot returns the ring slot for the next record, or r.scratch when the record
+// slot returns the buffer slot for the next record, or r.scratch when the record
 // must go to a spill file (buffer full, or older records already there), or
 // nil after Close. Called with r.mu held.
 func (r *Recorder) slot() *item {
@@ -59,10 +59,9 @@ func (r *Recorder) slot() *item {
 		r.stats.Lost++
 		return nil
 	}
-	if r.spill == nil && r.n < len(r.buf) {
-		it := &r.buf[(r.head+r.n)%len(r.buf)]
-		*it = item{seq: r.seq}
-		return it
+	if r.spill == nil && len(r.buf) < r.cfg.Capacity {
+		r.buf = append(r.buf, item{seq: r.seq}) // within capacity: no allocation
+		return &r.buf[len(r.buf)-1]
 	}
 	r.scratch = item{seq: r.seq}
 	return &r.scratch
@@ -81,8 +80,7 @@ func (r *Recorder) commit(it *item) {
 		r.mu.Unlock()
 		return
 	}
-	r.n++
-	full := r.n >= r.cfg.BatchSize
+	full := len(r.buf) >= r.cfg.BatchSize
 	r.mu.Unlock()
 	if full {
 		select {
@@ -92,15 +90,12 @@ func (r *Recorder) commit(it *item) {
 	}
 }
 
-// take moves records from the ring into dst until dst holds max.
-func (r *Recorder) take(dst []item, max int) []item {
+// swap hands the writer everything recorded so far and gives the recorder
+// the writer's empty buffer: the lock is held for two assignments, not a copy.
+func (r *Recorder) swap(empty []item) []item {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for r.n > 0 && len(dst) < max {
-		dst = append(dst, r.buf[r.head])
-		r.buf[r.head] = item{} // drop string references
-		r.head = (r.head + 1) % len(r.buf)
-		r.n--
-	}
-	return dst
+	full := r.buf
+	r.buf = empty[:0]
+	return full
 }

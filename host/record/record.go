@@ -39,7 +39,7 @@ type Config struct {
 	Durable Durable // optional: the synchronous path for trading state
 	Dir     string  // spill files live here; created if missing; one recorder per directory
 
-	Capacity      int           // records held in memory before spilling (default 16384)
+	Capacity      int           // records held in memory before spilling (default 16384; twice that is allocated)
 	BatchSize     int           // records per store write (default 4096)
 	FlushInterval time.Duration // longest a record waits in memory (default 200ms)
 	MinBackoff    time.Duration // first retry delay after a failed write (default 50ms)
@@ -87,8 +87,7 @@ type Recorder struct {
 	cfg Config
 
 	mu       sync.Mutex
-	buf      []item // ring buffer
-	head, n  int
+	buf      []item     // records waiting for the writer, oldest first
 	seq      uint64     // sequence of the next record, names spill files
 	spill    *spillFile // non-nil while records go to disk instead of buf
 	pending  []string   // spill files waiting for replay, oldest first
@@ -96,7 +95,7 @@ type Recorder struct {
 	closing  bool
 	stats    Stats
 	scratch  item       // a record on its way to a spill file (under mu)
-	inflight []item     // taken from buf, not yet written (writer only)
+	inflight []item     // swapped out of buf, not yet written (writer only)
 	rejected *spillFile // dead letters (writer only)
 	ticks    []market.Tick
 	bars     []market.Bar
@@ -120,7 +119,8 @@ func New(cfg Config) (*Recorder, error) {
 		return nil, err
 	}
 	return &Recorder{
-		cfg: cfg, buf: make([]item, cfg.Capacity), pending: pending, run: run,
+		cfg: cfg, pending: pending, run: run,
+		buf: make([]item, 0, cfg.Capacity), inflight: make([]item, 0, cfg.Capacity),
 		kick: make(chan struct{}, 1), stop: make(chan struct{}),
 	}, nil
 }

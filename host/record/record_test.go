@@ -214,9 +214,10 @@ func (discard) WriteTicks(context.Context, []market.Tick) error   { return nil }
 func (discard) WriteBars(context.Context, []market.Bar) error     { return nil }
 func (discard) WriteEvents(context.Context, []record.Event) error { return nil }
 
-// BenchmarkTick is the engine's cost of recording a tick while the writer
-// drains in the background.
-func BenchmarkTick(b *testing.B) {
+// BenchmarkTickOverload records as fast as one core can, far above any feed:
+// the writer falls behind and most records take the spill path (reported as
+// "spilled"). BenchmarkTick in buffer_bench_test.go is the normal path.
+func BenchmarkTickOverload(b *testing.B) {
 	r, err := record.New(record.Config{Store: discard{}, Dir: b.TempDir(), Capacity: 1 << 16})
 	if err != nil {
 		b.Fatal(err)

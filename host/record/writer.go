@@ -31,8 +31,8 @@ func (r *Recorder) loop() {
 }
 
 // drain writes everything there is, oldest first: a batch left over from a
-// failed write, spill files, the ring buffer, then the spill file being
-// written (once the ring is empty, so nothing newer overtakes it). It returns
+// failed write, spill files, the memory buffer, then the spill file being
+// written (once the buffer is empty, so nothing newer overtakes it). It returns
 // when there is nothing left or ctx ends.
 func (r *Recorder) drain(ctx context.Context) {
 	for ctx.Err() == nil {
@@ -43,7 +43,7 @@ func (r *Recorder) drain(ctx context.Context) {
 				}
 				continue
 			}
-			r.inflight = r.take(r.inflight, r.cfg.BatchSize)
+			r.inflight = r.swap(r.inflight)
 		}
 		if len(r.inflight) > 0 {
 			n, err := r.write(ctx, r.inflight)
@@ -68,12 +68,12 @@ func (r *Recorder) nextPending() string {
 	return r.pending[0]
 }
 
-// rotate hands the current spill file to the replay queue when the ring is
+// rotate hands the current spill file to the replay queue when the buffer is
 // empty; new records go back to memory. It reports whether it did.
 func (r *Recorder) rotate() bool {
 	r.mu.Lock()
 	sf := r.spill
-	if sf == nil || r.n > 0 {
+	if sf == nil || len(r.buf) > 0 {
 		r.mu.Unlock()
 		return false
 	}
@@ -143,14 +143,14 @@ func (r *Recorder) popPending() {
 	r.pending = r.pending[1:]
 }
 
-// write sends items to the store, one call per run of the same kind, and
-// returns how many were written. It retries each call until it succeeds or
+// write sends items to the store, one call per run of the same kind (at most
+// BatchSize long), and returns how many were written. It retries each call until it succeeds or
 // ctx ends.
 func (r *Recorder) write(ctx context.Context, items []item) (int, error) {
 	done := 0
 	for done < len(items) {
 		end := done + 1
-		for end < len(items) && items[end].kind == items[done].kind {
+		for end < len(items) && items[end].kind == items[done].kind && end-done < r.cfg.BatchSize {
 			end++
 		}
 		if err := r.writeRun(ctx, items[done:end]); err != nil {
@@ -227,13 +227,13 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // persistRest saves to a spill file whatever the writer could not deliver
-// (the batch in flight and the ring), and closes the current spill file, so
+// (the batch in flight and the buffer), and closes the current spill file, so
 // the next start replays them in order. Called after the writer has stopped.
 func (r *Recorder) persistRest() error {
-	rest := r.take(r.inflight, len(r.inflight)+len(r.buf))
-	r.inflight = nil
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	rest := append(r.inflight, r.buf...)
+	r.inflight, r.buf = r.inflight[:0], r.buf[:0]
 	var errs []error
 	if len(rest) > 0 {
 		errs = append(errs, r.saveItems(rest))

@@ -1,0 +1,36 @@
+package record
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/qbtrading/qb/lib/market"
+)
+
+type nopStore struct{}
+
+func (nopStore) WriteTicks(context.Context, []market.Tick) error { return nil }
+func (nopStore) WriteBars(context.Context, []market.Bar) error   { return nil }
+func (nopStore) WriteEvents(context.Context, []Event) error      { return nil }
+
+// BenchmarkTick is the engine's cost of recording a tick when the writer keeps
+// up: the buffer is swapped out every half capacity, as the writer does.
+func BenchmarkTick(b *testing.B) {
+	r, err := New(Config{Store: nopStore{}, Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tk := market.Tick{Time: time.Unix(1772496000, 0), Symbol: "005930", Price: 70000, Volume: 3}
+	spare := make([]item, 0, r.cfg.Capacity)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Tick(&tk)
+		if len(r.buf) == r.cfg.Capacity/2 {
+			spare = r.swap(spare)
+		}
+	}
+	if r.stats.Spilled != 0 {
+		b.Fatalf("spilled %d", r.stats.Spilled)
+	}
+}
