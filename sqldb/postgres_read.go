@@ -10,13 +10,23 @@ import (
 	"github.com/qbtrading/qb/lib/market"
 )
 
+// pgSymbolFilter restricts a query to $1's symbols, when there are any. Two
+// texts rather than one "all or these" condition, so that each gets its own
+// plan: the (symbol, time) index for a few symbols, the time index for all.
+func pgSymbolFilter(symbols []market.Symbol) string {
+	if len(symbols) == 0 {
+		return `cardinality($1::text[]) = 0 AND`
+	}
+	return `symbol = ANY($1::text[]) AND`
+}
+
 // Ticks yields the stored ticks of symbols (all symbols when empty) with
 // from <= time < to, ordered by time, then symbol, then seq: the same order on
 // every call, so a replay is deterministic. Stop early by breaking the loop.
 func (s *Postgres) Ticks(ctx context.Context, symbols []market.Symbol, from, to time.Time) iter.Seq2[market.Tick, error] {
 	return func(yield func(market.Tick, error) bool) {
 		rows, err := s.pool.Query(ctx, `SELECT time, symbol, price, volume, bid, ask, seq FROM ticks
-			WHERE (cardinality($1::text[]) = 0 OR symbol = ANY($1)) AND time >= $2 AND time < $3
+			WHERE `+pgSymbolFilter(symbols)+` time >= $2 AND time < $3
 			ORDER BY time, symbol, seq`, symbolStrings(symbols), from, to)
 		if err != nil {
 			yield(market.Tick{}, fmt.Errorf("read ticks: %w", err))
@@ -46,8 +56,7 @@ func (s *Postgres) Ticks(ctx context.Context, symbols []market.Symbol, from, to 
 func (s *Postgres) Bars(ctx context.Context, symbols []market.Symbol, tf market.Timeframe, from, to time.Time) iter.Seq2[market.Bar, error] {
 	return func(yield func(market.Bar, error) bool) {
 		rows, err := s.pool.Query(ctx, `SELECT time, symbol, open, high, low, close, volume FROM market_data
-			WHERE (cardinality($1::text[]) = 0 OR symbol = ANY($1)) AND interval_type = $2
-				AND time >= $3 AND time < $4
+			WHERE `+pgSymbolFilter(symbols)+` interval_type = $2 AND time >= $3 AND time < $4
 			ORDER BY time, symbol`, symbolStrings(symbols), tf.String(), from, to)
 		if err != nil {
 			yield(market.Bar{}, fmt.Errorf("read bars: %w", err))

@@ -18,7 +18,14 @@ func symbolsJSON(syms []market.Symbol) string {
 	return string(b)
 }
 
-const sqliteSymbolFilter = `(? = '[]' OR symbol IN (SELECT value FROM json_each(?)))`
+// sqliteSymbolFilter restricts a query to the JSON array parameter's symbols,
+// when there are any; two texts so that each gets its own plan.
+func sqliteSymbolFilter(symbols []market.Symbol) string {
+	if len(symbols) == 0 {
+		return `? = '[]' AND`
+	}
+	return `symbol IN (SELECT value FROM json_each(?)) AND`
+}
 
 // Ticks yields the stored ticks of symbols (all when empty) with
 // from <= time < to, ordered by time, then symbol, then seq.
@@ -26,8 +33,8 @@ func (s *SQLite) Ticks(ctx context.Context, symbols []market.Symbol, from, to ti
 	return func(yield func(market.Tick, error) bool) {
 		js := symbolsJSON(symbols)
 		rows, err := s.db.QueryContext(ctx, `SELECT time, symbol, price, volume, bid, ask, seq FROM ticks
-			WHERE `+sqliteSymbolFilter+` AND time >= ? AND time < ?
-			ORDER BY time, symbol, seq`, js, js, micros(from), micros(to))
+			WHERE `+sqliteSymbolFilter(symbols)+` time >= ? AND time < ?
+			ORDER BY time, symbol, seq`, js, micros(from), micros(to))
 		if err != nil {
 			yield(market.Tick{}, fmt.Errorf("read ticks: %w", err))
 			return
@@ -58,8 +65,8 @@ func (s *SQLite) Bars(ctx context.Context, symbols []market.Symbol, tf market.Ti
 	return func(yield func(market.Bar, error) bool) {
 		js := symbolsJSON(symbols)
 		rows, err := s.db.QueryContext(ctx, `SELECT time, symbol, open, high, low, close, volume FROM market_data
-			WHERE `+sqliteSymbolFilter+` AND interval_type = ? AND time >= ? AND time < ?
-			ORDER BY time, symbol`, js, js, tf.String(), micros(from), micros(to))
+			WHERE `+sqliteSymbolFilter(symbols)+` interval_type = ? AND time >= ? AND time < ?
+			ORDER BY time, symbol`, js, tf.String(), micros(from), micros(to))
 		if err != nil {
 			yield(market.Bar{}, fmt.Errorf("read bars: %w", err))
 			return
