@@ -189,3 +189,33 @@ type failingStore struct{ sqldb.Store }
 func (failingStore) WriteTicks(context.Context, []market.Tick) error { return errStoreDown }
 
 var errStoreDown = errors.New("store down")
+
+// The durable path rides out killed connections too: SaveOrder returns only
+// once the order is stored, with no error to the host.
+func TestDurableSurvivesKilledConnections(t *testing.T) {
+	st, schema := openPostgres(t, sqldb.Options{})
+	r, err := record.New(record.Config{Store: recorderStore{st}, Durable: st, Dir: t.TempDir(),
+		MinBackoff: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDo(t, r.SaveOrder(ctx0, newOrder(1))) // the pool now holds a connection
+	killer := adminConn(t)
+	defer killer.Close(ctx0)
+	var n int64
+	err = killer.QueryRow(ctx0, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid)
+		FROM pg_stat_activity WHERE application_name = $1) AS k`, schema).Scan(&n)
+	if err != nil || n == 0 {
+		t.Fatalf("terminated %d connections: %v", n, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx0, 10*time.Second)
+	defer cancel()
+	o := newOrder(1)
+	mustDo(t, o.Accept(day0.Add(time.Second)))
+	mustDo(t, r.SaveOrder(ctx, o))
+	open, err := st.OpenOrders(ctx0)
+	mustDo(t, err)
+	if len(open) != 1 || open[0].Status != market.OrderAccepted {
+		t.Fatalf("open orders = %+v", open)
+	}
+}
