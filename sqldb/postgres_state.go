@@ -97,13 +97,13 @@ func (s *Postgres) LoadStrategyState(ctx context.Context, strategy string) (stat
 	return []byte(text), true, nil
 }
 
-const pgOrderCols = `id, strategy, symbol, side, type, qty, price, status, filled_qty, reason, created, updated`
+const orderCols = `id, strategy, symbol, side, type, qty, price, status, filled_qty, reason, created, updated`
 
 // OpenOrders returns the orders not yet final (new, accepted, partially
 // filled) by id. After a crash a "new" order may or may not have reached the
 // broker: the host asks the broker before resending it.
 func (s *Postgres) OpenOrders(ctx context.Context) ([]market.Order, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+pgOrderCols+` FROM orders
+	rows, err := s.pool.Query(ctx, `SELECT `+orderCols+` FROM orders
 		WHERE status IN ('new', 'accepted', 'partially_filled') ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("open orders: %w", err)

@@ -124,7 +124,7 @@ func (s *SQLite) Fills(ctx context.Context, strategy string, from, to time.Time)
 // OpenOrders returns the orders not yet final (new, accepted, partially
 // filled) by id.
 func (s *SQLite) OpenOrders(ctx context.Context) ([]market.Order, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+pgOrderCols+` FROM orders
+	rows, err := s.db.QueryContext(ctx, `SELECT `+orderCols+` FROM orders
 		WHERE status IN ('new', 'accepted', 'partially_filled') ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("open orders: %w", err)
