@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -101,6 +102,8 @@ type Recorder struct {
 	bars     []market.Bar
 	events   []Event
 
+	unlock func() error // releases the spill directory
+
 	kick   chan struct{}
 	stop   chan struct{}
 	ctx    context.Context
@@ -114,12 +117,20 @@ func New(cfg Config) (*Recorder, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	pending, run, err := scanSpills(cfg.Dir)
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("recorder: spill directory: %w", err)
+	}
+	unlock, err := lockDir(cfg.Dir)
 	if err != nil {
 		return nil, err
 	}
+	pending, run, err := scanSpills(cfg.Dir)
+	if err != nil {
+		_ = unlock()
+		return nil, err
+	}
 	return &Recorder{
-		cfg: cfg, pending: pending, run: run,
+		cfg: cfg, pending: pending, run: run, unlock: unlock,
 		buf: make([]item, 0, cfg.Capacity), inflight: make([]item, 0, cfg.Capacity),
 		kick: make(chan struct{}, 1), stop: make(chan struct{}),
 	}, nil
@@ -160,6 +171,7 @@ func (r *Recorder) Close(ctx context.Context) error {
 		r.cancel()
 	}
 	perr := errors.Join(r.persistRest(), r.closeRejected())
+	defer r.unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.pending) > 0 {

@@ -181,6 +181,24 @@ func TestRecordAfterCloseIsCounted(t *testing.T) {
 	}
 }
 
+// Two hosts sharing a data directory must not replay (and delete) each
+// other's spill files.
+func TestSpillDirectoryHasOneOwner(t *testing.T) {
+	dir := t.TempDir()
+	first := newRecorder(t, &memStore{}, dir, 10, 5)
+	if _, err := record.New(record.Config{Store: &memStore{}, Dir: dir}); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second recorder on %s: err = %v, want 'in use'", dir, err)
+	}
+	first.Start(context.Background())
+	if err := closeWithin(t, first, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	second := newRecorder(t, &memStore{}, dir, 10, 5) // free again after Close
+	if err := closeWithin(t, second, time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	for _, c := range []struct {
 		name string

@@ -90,12 +90,9 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// scanSpills creates dir if needed and returns the spill files already there,
-// oldest first, and the run number for this process.
+// scanSpills returns the spill files already in dir, oldest first, and the
+// run number for this process.
 func scanSpills(dir string) (pending []string, run int, err error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, 0, fmt.Errorf("recorder: spill directory: %w", err)
-	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, 0, fmt.Errorf("recorder: spill directory: %w", err)
