@@ -252,3 +252,34 @@ func BenchmarkTickOverload(b *testing.B) {
 	}
 	b.ReportMetric(float64(r.Stats().Spilled), "spilled")
 }
+
+// One invalid tick must neither block the stream nor take its batch down.
+func TestInvalidRecordIsSetAside(t *testing.T) {
+	st := &memStore{}
+	dir := t.TempDir()
+	r := newRecorder(t, st, dir, 1000, 100)
+	r.Start(context.Background())
+	bad := tick(50)
+	bad.Price = 0
+	for i := range 300 {
+		tk := tick(i)
+		if i == 50 {
+			tk = bad
+		}
+		r.Tick(&tk)
+	}
+	if err := closeWithin(t, r, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	got := st.gotTicks()
+	if len(got) != 299 || got[49] != tick(49) || got[50] != tick(51) {
+		t.Fatalf("store has %d ticks (want 299, all but the bad one, in order)", len(got))
+	}
+	if s := r.Stats(); s.Rejected != 1 || s.Written != 299 || s.Lost != 0 {
+		t.Fatalf("stats = %+v", s)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "rejected-00000001.jsonl"))
+	if err != nil || strings.Count(string(b), "\n") != 1 || !strings.Contains(string(b), `"Price":0`) {
+		t.Fatalf("rejected file = %q, %v; want the one bad tick", b, err)
+	}
+}
