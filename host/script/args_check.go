@@ -30,7 +30,7 @@ func (s *Strategy) argSymbol(L *lua.LState, n int) market.Symbol {
 			return sym
 		}
 	}
-	L.ArgError(n, fmt.Sprintf("symbol %q is not in this strategy's symbols", string(v)))
+	L.ArgError(n, fmt.Sprintf("symbol %s is not in this strategy's symbols", describe(v)))
 	return ""
 }
 

@@ -141,6 +141,9 @@ func editDistance(a, b string) int {
 func describe(v lua.LValue) string {
 	switch v := v.(type) {
 	case lua.LString:
+		if len(v) > 40 {
+			return fmt.Sprintf("%q… (%d bytes)", string(v[:40]), len(v))
+		}
 		return fmt.Sprintf("%q", string(v))
 	case lua.LNumber:
 		return v.String()

@@ -72,28 +72,71 @@
 // market order); indicator parameters are numbers in 0..10000.
 package script
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	"fmt"
+	"math"
+	"runtime/debug"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // hardenedMaxArrayIndex is the largest integer key gopher-lua stores in a
 // table's array part once HardenProcess has run.
 const hardenedMaxArrayIndex = 1 << 16
 
-// HardenProcess lowers gopher-lua's lua.MaxArrayIndex from 2^26 to 2^16.
+// DefaultMemoryCap is the process memory cap HardenProcess assumes.
+const DefaultMemoryCap = 2 << 30
+
+// ProcessLimits are the process-wide settings a binary makes once.
+type ProcessLimits struct {
+	// MemoryCap is the memory, in bytes, the process must stay under
+	// (default DefaultMemoryCap, 2 GiB; negative: no Go memory limit is
+	// set). HardenProcessWith sets the Go runtime's soft memory limit to
+	// 90% of it, so the garbage collector works harder as the heap nears
+	// the cap instead of letting it pass. A GOMEMLIMIT lower than that is
+	// kept.
+	MemoryCap int64
+}
+
+// HardenProcess is HardenProcessWith with the default limits.
+func HardenProcess() { _ = HardenProcessWith(ProcessLimits{}) }
+
+// HardenProcessWith makes the process-wide settings a strategy host needs
+// before any Strategy exists; cmd/qb calls it once at start.
 //
-// Why: an assignment t[n] = v with an integer n below MaxArrayIndex grows the
-// table's array part to n slots in one VM instruction, so t[67108000] = true
-// allocates about 1 GiB and runs for seconds without the time budget being
-// able to stop it. With the lower limit such keys go to the hash part and
-// cost nothing.
+// It lowers gopher-lua's lua.MaxArrayIndex from 2^26 to 2^16. Why: an
+// assignment t[n] = v with an integer n below MaxArrayIndex grows the
+// table's array part to n slots in one VM instruction, so t[67108000] =
+// true allocates about 1 GiB and runs for seconds without the time budget
+// being able to stop it. With the lower limit such keys go to the hash
+// part and cost nothing.
 //
-// Why here and not in New: MaxArrayIndex is a package variable of
-// gopher-lua, shared by every state in the process. Changing it while any
-// state runs would be a data race, and a library must not mutate process
-// state behind its caller's back. So the binary (cmd/qb) calls HardenProcess
-// once at start, before any Strategy exists. New logs a warning when it has
-// not been called.
-func HardenProcess() {
+// It sets the Go memory limit below l.MemoryCap (see ProcessLimits):
+// gopher-lua cannot limit a state's memory, so the per-strategy budgets
+// (Options.Memory) are enforced by watching allocations, a few
+// milliseconds late; the soft limit makes the collector reclaim garbage
+// before the cap rather than after.
+//
+// Why here and not in New: both are process state, shared by every Lua
+// state and goroutine. Changing MaxArrayIndex while a state runs would be
+// a data race, and a library must not mutate process state behind its
+// caller's back. New logs a warning when this has not been called.
+func HardenProcessWith(l ProcessLimits) error {
+	if l.MemoryCap == 0 {
+		l.MemoryCap = DefaultMemoryCap
+	}
+	if l.MemoryCap > 0 && l.MemoryCap < 64<<20 {
+		return fmt.Errorf("script: memory cap of %d bytes is below the 64 MiB a host needs", l.MemoryCap)
+	}
 	lua.MaxArrayIndex = hardenedMaxArrayIndex
+	if l.MemoryCap > 0 {
+		soft := l.MemoryCap / 10 * 9
+		if cur := debug.SetMemoryLimit(-1); cur < soft && cur != math.MaxInt64 {
+			soft = cur
+		}
+		debug.SetMemoryLimit(soft)
+	}
+	return nil
 }
 
 // hardened reports whether HardenProcess has run.

@@ -21,9 +21,10 @@ const (
 	KindRuntime                       // a hook raised an error
 	KindTimeout                       // a hook ran past its time budget
 	KindPaused                        // a failure paused the strategy
+	KindMemory                        // a hook allocated, or the state retains, more than the memory budget
 )
 
-var kindNames = [...]string{"", "syntax", "load", "contract", "runtime", "timeout", "paused"}
+var kindNames = [...]string{"", "syntax", "load", "contract", "runtime", "timeout", "paused", "memory"}
 
 // String returns the kind in lower case ("runtime").
 func (k ErrorKind) String() string {
@@ -60,6 +61,10 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// maxErrorBytes bounds an error message: error(s) with a huge s would
+// otherwise be copied into every log line and report.
+const maxErrorBytes = 2048
+
 // luaPos matches the "file:line: " prefix gopher-lua puts on runtime errors.
 var luaPos = regexp.MustCompile(`(?s)^(.*?):(\d+): (.*)$`)
 
@@ -77,7 +82,7 @@ func runtimeError(file, hook string, kind ErrorKind, err error) *Error {
 			msg = "(error object is a " + api.Object.Type().String() + " value)"
 		}
 	}
-	e := &Error{File: file, Hook: hook, Kind: kind, Msg: strings.TrimSpace(msg)}
+	e := &Error{File: file, Hook: hook, Kind: kind, Msg: strings.TrimSpace(clip(msg, maxErrorBytes))}
 	if m := luaPos.FindStringSubmatch(e.Msg); m != nil {
 		if line, err := strconv.Atoi(m[2]); err == nil {
 			e.File, e.Line, e.Msg = m[1], line, m[3]

@@ -6,27 +6,41 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
 )
 
-// fuzzTargets are the Go functions a script can call: ctx's, ctx.log's,
-// and the sandbox replacements.
+// fuzzTargets are the Go functions a script can call: every one in the
+// sandbox's globals and libraries (base, string, table, math, our
+// replacements), ctx's and ctx.log's, in a fixed order so a corpus entry
+// names the same function on every run.
 func fuzzTargets(s *Strategy) []*lua.LFunction {
-	var fns []*lua.LFunction
-	collect := func(t *lua.LTable) {
-		for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
-			if fn, ok := v.(*lua.LFunction); ok {
-				fns = append(fns, fn)
-			}
-		}
+	type named struct {
+		name string
+		fn   *lua.LFunction
 	}
-	collect(s.ctx)
-	collect(s.ctx.RawGetString("log").(*lua.LTable))
-	for _, path := range [][2]string{{"_G", "print"}, {"_G", "require"}, {"math", "random"}, {"string", "rep"},
-		{"string", "find"}, {"string", "format"}, {"string", "gsub"}, {"table", "concat"}} {
-		fns = append(fns, s.L.GetGlobal(path[0]).(*lua.LTable).RawGetString(path[1]).(*lua.LFunction))
+	var all []named
+	collect := func(prefix string, t *lua.LTable) {
+		t.ForEach(func(k, v lua.LValue) {
+			if fn, ok := v.(*lua.LFunction); ok && fn.IsG {
+				all = append(all, named{prefix + lua.LVAsString(k), fn})
+			}
+		})
+	}
+	collect("", s.L.G.Global)
+	for _, lib := range []string{"string", "table", "math"} {
+		collect(lib+".", s.L.GetGlobal(lib).(*lua.LTable))
+	}
+	collect("ctx.", s.ctx)
+	collect("ctx.log.", s.ctx.RawGetString("log").(*lua.LTable))
+	slices.SortFunc(all, func(a, b named) int { return strings.Compare(a.name, b.name) })
+	fns := make([]*lua.LFunction, len(all))
+	for i, n := range all {
+		fns[i] = n.fn
 	}
 	return fns
 }
@@ -36,7 +50,7 @@ func fuzzTargets(s *Strategy) []*lua.LFunction {
 func fuzzArgs(L *lua.LState, s *Strategy, data []byte) []lua.LValue {
 	var args []lua.LValue
 	for len(data) > 0 && len(args) < 10 {
-		kind := data[0] % 12
+		kind := data[0] % 18
 		data = data[1:]
 		switch kind {
 		case 0:
@@ -76,6 +90,31 @@ func fuzzArgs(L *lua.LState, s *Strategy, data []byte) []lua.LValue {
 			args = append(args, lua.LNumber(1e300))
 		case 11:
 			args = append(args, s.ctx)
+		case 12:
+			args = append(args, lua.LString(strings.Repeat("x", 1<<20)))
+		case 13:
+			args = append(args, lua.LNumber(math.Inf(1)), lua.LNumber(math.Inf(-1)))
+		case 14:
+			args = append(args, lua.LNumber(1<<53), lua.LNumber(-(1 << 62)), lua.LNumber(2.5))
+		case 15: // a table whose metamethods all fail
+			t, mt := L.NewTable(), L.NewTable()
+			boom := L.NewFunction(func(L *lua.LState) int { L.RaiseError("metamethod"); return 0 })
+			for _, m := range []string{"__index", "__newindex", "__tostring", "__len", "__eq", "__lt", "__le", "__concat", "__call"} {
+				mt.RawSetString(m, boom)
+			}
+			L.SetMetatable(t, mt)
+			args = append(args, t)
+		case 16: // a list long enough to matter
+			t := L.CreateTable(5000, 0)
+			for i := 1; i <= 5000; i++ {
+				t.RawSetInt(i, lua.LNumber(5000-i))
+			}
+			args = append(args, t)
+		case 17: // a table that holds itself
+			t := L.NewTable()
+			t.RawSetString("self", t)
+			t.RawSetInt(1, t)
+			args = append(args, t)
 		}
 	}
 	return args
@@ -116,6 +155,94 @@ func FuzzCtxArgs(f *testing.F) {
 			t.Fatalf("Go panic in a binding: %v", err)
 		}
 	})
+}
+
+// FuzzState: whatever Lua value on_stop returns (tables nested, shared,
+// cyclic, with functions, NaN or huge numbers), converting it to a State
+// either fails with an error or gives plain data that converts back to
+// Lua and again to the same State; it never panics.
+func FuzzState(f *testing.F) {
+	for _, seed := range [][]byte{{}, {1, 2, 3}, {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7}, {6, 0, 6, 1, 5, 2}, {8, 9, 10, 11}} {
+		f.Add(seed)
+	}
+	L := lua.NewState(stateOptions())
+	defer L.Close()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v := fuzzValue(L, &data, 0)
+		st, err := fromLua(v)
+		if err != nil {
+			return
+		}
+		back, err := toLua(L, st)
+		if err != nil {
+			t.Fatalf("a State from fromLua does not convert back: %v", err)
+		}
+		again, err := fromLua(back)
+		if err != nil || !reflect.DeepEqual(st, again) {
+			t.Fatalf("round trip: %#v, %v; want %#v", again, err, st)
+		}
+	})
+}
+
+// fuzzValue decodes bytes into a Lua value tree: tables with string or
+// number keys, shared and self-referencing tables, and non-data values.
+func fuzzValue(L *lua.LState, data *[]byte, depth int) lua.LValue {
+	if len(*data) == 0 {
+		return lua.LNil
+	}
+	b := (*data)[0]
+	*data = (*data)[1:]
+	switch b % 12 {
+	case 0:
+		return lua.LNil
+	case 1:
+		return lua.LBool(b&16 != 0)
+	case 2:
+		return lua.LNumber(float64(int8(b)) / 4)
+	case 3:
+		return lua.LNumber([]float64{math.NaN(), math.Inf(1), 1e300, -0.0}[b/16%4])
+	case 4:
+		return lua.LString(strings.Repeat("k", int(b/16)))
+	case 5:
+		return L.NewFunction(func(*lua.LState) int { return 0 })
+	case 6, 7, 8:
+		if depth > 24 {
+			return lua.LNil
+		}
+		t := L.NewTable()
+		n := int(b / 16)
+		for i := 0; i < n && len(*data) > 0; i++ {
+			v := fuzzValue(L, data, depth+1)
+			switch b % 12 {
+			case 6:
+				t.RawSetInt(i+1, v)
+			case 7:
+				t.RawSetString(strings.Repeat("k", i+1), v)
+			default:
+				t.RawSet(lua.LNumber(i*3-2), v)
+			}
+		}
+		if b&1 != 0 {
+			t.RawSetString("self", t) // a cycle
+		}
+		return t
+	case 9:
+		return lua.LString(strings.Repeat("s", 1<<16))
+	case 10:
+		t := L.NewTable() // wide
+		for i := 1; i <= 3000; i++ {
+			t.RawSetInt(i, lua.LNumber(i))
+		}
+		return t
+	}
+	t := L.NewTable() // deep
+	cur := t
+	for i := 0; i < int(b/8)+10; i++ {
+		next := L.NewTable()
+		cur.RawSetString("n", next)
+		cur = next
+	}
+	return t
 }
 
 // FuzzCompile: any bytes either compile or give a syntax *Error; the

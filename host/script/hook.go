@@ -34,10 +34,11 @@ func (h Hook) String() string {
 
 // Status is a strategy's health.
 type Status struct {
-	Paused   bool   // hooks are no-ops until the strategy is rebuilt
-	Reason   string // why it is paused
-	Failures int    // consecutive failed calls; a success resets it
-	Last     *Error // the most recent failure (hook, file, line, message); nil if none
+	Paused   bool      // hooks are no-ops until the strategy is rebuilt
+	Cause    ErrorKind // what paused it: KindTimeout, KindMemory, KindRuntime...; 0 while running
+	Reason   string    // why it is paused: the limit, hook and file:line
+	Failures int       // consecutive failed calls; a success resets it
+	Last     *Error    // the most recent failure (hook, file, line, message); nil if none
 }
 
 // String summarises the status for a log line or a report.
@@ -53,7 +54,7 @@ func (st Status) String() string {
 
 // Status reports whether the strategy runs or is paused, and why.
 func (s *Strategy) Status() Status {
-	st := Status{Paused: s.paused, Reason: s.reason, Failures: s.failures}
+	st := Status{Paused: s.paused, Cause: s.cause, Reason: s.reason, Failures: s.failures}
 	if s.last != nil {
 		e := *s.last
 		st.Last = &e
@@ -76,29 +77,38 @@ func (s *Strategy) call(h Hook, arg lua.LValue, nret int) (lua.LValue, bool, err
 	} else {
 		err = s.L.CallByParam(lua.P{Fn: fn, NRet: nret, Protect: true}, s.ctx, arg)
 	}
-	timedOut := s.endCall(hookNames[h])
+	fired := s.endCall(hookNames[h])
 	var ret lua.LValue = lua.LNil
-	if err == nil && nret > 0 {
+	if err == nil && fired == 0 && nret > 0 {
 		ret = s.L.Get(-1)
 		s.L.Pop(nret)
 	}
-	ok, ferr := s.outcome(h, err, timedOut)
+	ok, ferr := s.outcome(h, err, fired)
 	if len(s.pending) > 0 {
 		ferr = errors.Join(ferr, s.deliverPending())
 	}
 	return ret, ok, ferr
 }
 
-// outcome counts the call's success or failure.
-func (s *Strategy) outcome(h Hook, err error, timedOut bool) (bool, error) {
-	if err == nil && !timedOut {
-		s.failures = 0
-		return true, nil
+// outcome counts the call's success or failure. A call over the memory
+// budget, or a state found to retain more than it, stops the strategy at
+// once: unlike a timeout, running it again would only do it again.
+func (s *Strategy) outcome(h Hook, err error, fired int32) (bool, error) {
+	switch {
+	case fired == firedMemory:
+		return false, s.stop(s.limitError(hookNames[h], err, KindMemory))
+	case fired == firedTime:
+		return false, s.fail(s.limitError(hookNames[h], err, KindTimeout))
+	case err != nil:
+		return false, s.fail(runtimeError(s.prog.File, hookNames[h], KindRuntime, err))
 	}
-	if timedOut {
-		return false, s.fail(s.timeoutError(hookNames[h], err))
+	s.failures = 0
+	if s.wd.walkDue() {
+		if e := s.checkRetained(hookNames[h]); e != nil {
+			return false, s.stop(e)
+		}
 	}
-	return false, s.fail(runtimeError(s.prog.File, hookNames[h], KindRuntime, err))
+	return true, nil
 }
 
 func (s *Strategy) beginCall() {
@@ -107,26 +117,52 @@ func (s *Strategy) beginCall() {
 	s.wd.begin()
 }
 
-// endCall stops the watchdog clock and reports whether it fired.
-func (s *Strategy) endCall(what string) bool {
-	timedOut := s.wd.end()
+// endCall stops the watchdog clock and reports whether it fired, and why
+// (firedTime, firedMemory; 0 when it did not).
+func (s *Strategy) endCall(what string) int32 {
+	fired := s.wd.end()
 	s.inCall = false
 	if s.dropped > 0 {
 		s.opt.Log.Warn().Str("hook", what).Int("dropped", s.dropped).
 			Msgf("script: dropped %d log lines (limit %d per call)", s.dropped, maxLogLines)
 	}
-	return timedOut
+	return fired
 }
 
-// timeoutError places a timeout where the aborted call was, if known.
-func (s *Strategy) timeoutError(hook string, err error) *Error {
+// limitError places a call the watchdog aborted (KindTimeout or
+// KindMemory) where it was stopped, if known.
+func (s *Strategy) limitError(hook string, err error, kind ErrorKind) *Error {
 	e := &Error{File: s.prog.File, Hook: hook}
 	if err != nil {
-		e = runtimeError(s.prog.File, hook, KindTimeout, err)
+		e = runtimeError(s.prog.File, hook, kind, err)
 	}
-	e.Kind = KindTimeout
-	e.Msg = fmt.Sprintf("exceeded the time budget of %v", s.opt.Budget)
+	e.Kind = kind
+	if kind == KindMemory {
+		e.Msg = fmt.Sprintf("allocated more than its memory budget of %s in one call", mib(s.opt.Memory))
+	} else {
+		e.Msg = fmt.Sprintf("exceeded the time budget of %v", s.opt.Budget)
+	}
 	return e
+}
+
+// firedError is the error of a call the watchdog aborted.
+func (s *Strategy) firedError(hook string, err error, fired int32) *Error {
+	if fired == firedMemory {
+		return s.limitError(hook, err, KindMemory)
+	}
+	return s.limitError(hook, err, KindTimeout)
+}
+
+// stop pauses the strategy at once because of e, whatever the failure
+// count, and returns e as KindPaused.
+func (s *Strategy) stop(e *Error) error {
+	s.failures++
+	s.last = e
+	s.pause(e.Kind, fmt.Sprintf("stopped by the %s limit: %v", e.Kind, e))
+	p := *e
+	p.Kind = KindPaused
+	p.Msg = "stopped: " + e.Msg
+	return &p
 }
 
 // fail counts a failure. After a timeout the LState is rebuilt, because a
@@ -138,13 +174,13 @@ func (s *Strategy) fail(e *Error) error {
 	if e.Kind == KindTimeout {
 		if rerr := s.restart(); rerr != nil {
 			s.last = rerr
-			s.pause(fmt.Sprintf("%v; the restart after it failed: %v", e, rerr))
+			s.pause(e.Kind, fmt.Sprintf("%v; the restart after it failed: %v", e, rerr))
 			return &Error{File: rerr.File, Line: rerr.Line, Hook: rerr.Hook, Kind: KindPaused,
 				Msg: fmt.Sprintf("%s; restart failed: %s", e.Msg, rerr.Msg)}
 		}
 	}
 	if s.failures >= s.opt.MaxFailures {
-		s.pause(fmt.Sprintf("%d consecutive failures, the last: %v", s.failures, e))
+		s.pause(e.Kind, fmt.Sprintf("%d consecutive failures, the last: %v", s.failures, e))
 		p := *e
 		p.Kind = KindPaused
 		p.Msg = fmt.Sprintf("paused after %d consecutive failures: %s", s.failures, e.Msg)
@@ -153,9 +189,10 @@ func (s *Strategy) fail(e *Error) error {
 	return e
 }
 
-// pause turns every hook into a no-op and frees the LState.
-func (s *Strategy) pause(reason string) {
-	s.paused, s.reason = true, reason
+// pause turns every hook into a no-op and frees the LState; cause is the
+// kind of the failure that made it.
+func (s *Strategy) pause(cause ErrorKind, reason string) {
+	s.paused, s.reason, s.cause = true, reason, cause
 	if s.L != nil {
 		s.L.Close()
 		s.L = nil
@@ -181,8 +218,8 @@ func (s *Strategy) restart() *Error {
 	}
 	s.beginCall()
 	cerr := s.L.CallByParam(lua.P{Fn: s.hooks[HookStart], NRet: 0, Protect: true}, s.ctx, arg)
-	if s.endCall("on_start") {
-		return s.timeoutError("on_start", cerr)
+	if fired := s.endCall("on_start"); fired != 0 {
+		return s.firedError("on_start", cerr, fired)
 	}
 	if cerr != nil {
 		return runtimeError(s.prog.File, "on_start", KindRuntime, cerr)

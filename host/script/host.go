@@ -64,6 +64,13 @@ type Options struct {
 	// ModuleDir is the only directory require loads from; empty disables
 	// require.
 	ModuleDir string
+	// Memory is the strategy's memory budget in bytes (default
+	// DefaultMemory, 64 MiB): a hook call that allocates more is aborted,
+	// and so is one after which the strategy's Lua state is estimated to
+	// retain more (an estimate walked off the hot path, at least once a
+	// second while hooks run). Either stops the strategy (KindMemory).
+	// A negative value switches both checks off.
+	Memory int64
 	// Seed seeds math.random; 0 derives it from the program's hash, so a
 	// replay of the same file draws the same numbers.
 	Seed uint64
@@ -73,6 +80,7 @@ type Options struct {
 const (
 	DefaultBudget      = 200 * time.Millisecond
 	DefaultMaxFailures = 5
+	DefaultMemory      = 64 << 20
 )
 
 func (o Options) withDefaults() Options {
@@ -81,6 +89,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxFailures <= 0 {
 		o.MaxFailures = DefaultMaxFailures
+	}
+	if o.Memory == 0 {
+		o.Memory = DefaultMemory
 	}
 	return o
 }

@@ -20,10 +20,19 @@ type State = any
 const (
 	maxStateDepth   = 16
 	maxStateEntries = 10000
+	maxStateBytes   = 4 << 20 // string bytes, keys included: the state is written as JSON
 )
 
-// stateCopy walks a value once, counting entries.
-type stateCopy struct{ entries int }
+// stateCopy walks a value once, counting entries and string bytes.
+type stateCopy struct{ entries, bytes int }
+
+// text counts n string bytes against maxStateBytes.
+func (c *stateCopy) text(path string, n int) error {
+	if c.bytes += n; c.bytes > maxStateBytes {
+		return fmt.Errorf("%s: more than %d bytes of strings in the state", path, maxStateBytes)
+	}
+	return nil
+}
 
 // fromLua deep-copies v into a State.
 func fromLua(v lua.LValue) (State, error) {
@@ -44,6 +53,9 @@ func (c *stateCopy) from(v lua.LValue, path string, depth int) (any, error) {
 		}
 		return f, nil
 	case lua.LString:
+		if err := c.text(path, len(v)); err != nil {
+			return nil, err
+		}
 		return string(v), nil
 	case *lua.LTable:
 		if depth >= maxStateDepth {
@@ -81,7 +93,10 @@ func (c *stateCopy) table(t *lua.LTable, path string, depth int) (any, error) {
 	for i, k := range keys {
 		ks, ok := k.(lua.LString)
 		if !ok {
-			return nil, fmt.Errorf("%s: key %s: a table is saved either as a list (keys 1..n) or with string keys", path, k)
+			return nil, fmt.Errorf("%s: key %s: a table is saved either as a list (keys 1..n) or with string keys", path, describe(k))
+		}
+		if err := c.text(path, len(ks)); err != nil {
+			return nil, err
 		}
 		x, err := c.from(vals[i], path+"."+string(ks), depth)
 		if err != nil {
@@ -134,6 +149,9 @@ func (c *stateCopy) to(L *lua.LState, v any, path string, depth int) (lua.LValue
 	case int64:
 		return lua.LNumber(v), nil
 	case string:
+		if err := c.text(path, len(v)); err != nil {
+			return nil, err
+		}
 		return lua.LString(v), nil
 	case []any:
 		if depth >= maxStateDepth {
@@ -154,6 +172,9 @@ func (c *stateCopy) to(L *lua.LState, v any, path string, depth int) (lua.LValue
 		}
 		t := L.CreateTable(0, len(v))
 		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if err := c.text(path, len(k)); err != nil {
+				return nil, err
+			}
 			lv, err := c.to(L, v[k], path+"."+k, depth+1)
 			if err != nil {
 				return nil, err

@@ -36,7 +36,8 @@ type Strategy struct {
 	startState State // what Start was given, for a restart after a timeout
 	failures   int
 	paused     bool
-	reason     string // why it paused
+	cause      ErrorKind // the kind of failure that paused it
+	reason     string    // why it paused
 	last       *Error
 	closed     bool
 }
@@ -82,7 +83,7 @@ func New(p *Program, h Host, opt Options) (*Strategy, error) {
 		opt:     opt,
 		rng:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		modules: map[string]*lua.FunctionProto{},
-		wd:      newWatchdog(opt.Budget),
+		wd:      newWatchdog(opt.Budget, max(opt.Memory, 0)),
 	}
 	if !hardened() {
 		opt.Log.Warn().Msg("script: HardenProcess was not called; a script can allocate gigabytes in one instruction")
@@ -122,9 +123,8 @@ func (s *Strategy) runChunk() (*lua.LTable, *Error) {
 	fn := s.L.NewFunctionFromProto(s.prog.proto)
 	s.beginCall()
 	err := s.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true})
-	timedOut := s.endCall("load")
-	if timedOut {
-		return nil, s.timeoutError("", err)
+	if fired := s.endCall("load"); fired != 0 {
+		return nil, s.firedError("", err, fired)
 	}
 	if err != nil {
 		return nil, runtimeError(s.prog.File, "", KindLoad, err)

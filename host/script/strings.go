@@ -11,9 +11,8 @@ import (
 // which the time budget cannot interrupt; a size the OS cannot back is a
 // fatal out-of-memory error that kills the host (LUA.md, string.rep).
 const (
-	maxRepBytes    = 1 << 20  // string.rep
-	maxConcatBytes = 16 << 20 // table.concat
-	luaSpecials    = "^$*+?.([%-"
+	maxRepBytes = 1 << 20 // string.rep
+	luaSpecials = "^$*+?.([%-"
 )
 
 // hardenStrings replaces the string and table functions that can stall or
@@ -27,9 +26,7 @@ func hardenStrings(L *lua.LState) {
 	for _, name := range []string{"match", "gmatch", "gfind", "gsub"} {
 		str.RawSetString(name, L.NewFunction(patternsDisabled(name)))
 	}
-	tbl := L.GetGlobal("table").(*lua.LTable)
-	concat := tbl.RawGetString("concat").(*lua.LFunction).GFunction
-	tbl.RawSetString("concat", L.NewFunction(func(L *lua.LState) int { return tableConcat(L, concat) }))
+	boundLibraries(L)
 }
 
 // strRep is string.rep with its result capped at maxRepBytes.
@@ -118,27 +115,8 @@ func strFormat(L *lua.LState, format lua.LGFunction) int {
 			}
 		}
 	}
-	return format(L)
-}
-
-// tableConcat is table.concat with its result capped at maxConcatBytes.
-func tableConcat(L *lua.LState, concat lua.LGFunction) int {
-	t := L.CheckTable(1)
-	sep := len(L.OptString(2, ""))
-	i, j := L.OptInt(3, 1), L.OptInt(4, t.Len())
-	total := 0
-	for k := i; k <= j; k++ {
-		switch v := t.RawGetInt(k).(type) {
-		case lua.LString:
-			total += len(v) + sep
-		case lua.LNumber:
-			total += 24 + sep
-		default:
-			return concat(L) // let table.concat raise its own error
-		}
-		if total > maxConcatBytes {
-			L.RaiseError("table.concat: result would exceed %d bytes", maxConcatBytes)
-		}
+	if n := formatSize(L); n > maxStringBytes {
+		L.RaiseError("string.format: result of up to %d bytes would exceed %d", n, maxStringBytes)
 	}
-	return concat(L)
+	return format(L)
 }
