@@ -72,8 +72,6 @@ func runCmd(ctx context.Context, m *Main, args []string) error {
 
 func (r *runFlags) validate() error {
 	switch {
-	case r.feed != "sim":
-		return &exitError{code: 2, msg: fmt.Sprintf("run: --feed %q: the built-in feed is sim", r.feed)}
 	case r.broker != "paper":
 		return &exitError{code: 2, msg: fmt.Sprintf("run: --broker %q: the built-in broker is paper", r.broker)}
 	case r.store != "none":
@@ -117,19 +115,26 @@ func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strat
 	if err != nil {
 		return err
 	}
-	feed, err := sim.New(sim.Config{Seed: rf.seed, Symbols: instruments(simSymbols(metas))})
+	feed, err := openFeed(ctx, rf, metas, log)
 	if err != nil {
-		return fmt.Errorf("run: %w", err)
+		return err
 	}
 	if err := eng.Start(); err != nil {
 		return err
 	}
-	first, n := warmUp(eng, feed, rf.warmup)
-	log.Info().Int("strategies", len(specs)).Int("warmup_ticks", n).Dur("pace", rf.pace.d).Bool("watch", rf.watch).
-		Msg("running on the simulated feed with the paper broker; Ctrl-C stops")
+	first, n := feed.warm(eng)
+	log.Info().Int("strategies", len(specs)).Int("warmup_ticks", n).Str("feed", rf.feed).Str("broker", rf.broker).
+		Bool("watch", rf.watch).Msg("running; Ctrl-C stops")
 	ticks := make(chan market.Tick, 1024)
-	go func() { _ = feed.Run(ctx, ticks, rf.pace.d) }()
-	cfg := live.Config{Ticks: ticks, Report: rf.every.d, Log: log}
+	feedErr := make(chan error, 1)
+	go func() {
+		// A feed that fails closes the channel, which ends the live loop.
+		if err := feed.run(ctx, ticks); ctx.Err() == nil {
+			feedErr <- err
+			close(ticks)
+		}
+	}()
+	cfg := live.Config{Ticks: ticks, Clock: feed.clock(), Report: rf.every.d, Log: log}
 	if w != nil {
 		rl := reload.New(eng, reload.Config{Dir: rf.scripts, Base: base, Params: params, Log: log})
 		for i, src := range srcs {
@@ -138,6 +143,11 @@ func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strat
 		cfg.Do = reloads(ctx, w, rl)
 	}
 	live, err := live.Run(ctx, eng, cfg)
+	select {
+	case ferr := <-feedErr:
+		err = errors.Join(fmt.Errorf("run: feed: %w", ferr), err)
+	default:
+	}
 	stopErr := eng.Stop()
 	saveErr := saveStates(context.WithoutCancel(ctx), states, eng.Results())
 	rep := replay.Summarize([]string{"sim"}, first, eng.Now(), n+live, eng.Results())
@@ -185,22 +195,6 @@ func saveStates(ctx context.Context, states *statefile.Dir, results []engine.Res
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// warmUp replays days sessions of the simulator instantly.
-func warmUp(eng *engine.Engine, feed *sim.Sim, days int) (first time.Time, n int) {
-	t := feed.Next()
-	first = t.Time
-	end := market.Day1.Start(t.Time).AddDate(0, 0, days*7/5)
-	for ; t.Time.Before(end) && days > 0; t = feed.Next() {
-		eng.Process(&t)
-		n++
-	}
-	if days == 0 {
-		return first, 0
-	}
-	eng.Process(&t)
-	return first, n + 1
 }
 
 // simSymbols lists the simulator's default symbols and then the others the
