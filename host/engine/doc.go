@@ -56,6 +56,10 @@
 // # Failures
 //
 // A hook's error is logged and the engine goes on; host/script counts
-// failures and pauses a strategy after too many. A paused strategy gets no
-// more events and its open orders are cancelled.
+// failures and pauses a strategy after too many, or at once when it breaks
+// its memory budget. A paused (stopped) strategy gets no more events, its
+// open orders are cancelled, and Results shows its script.Status: the
+// limit (Cause), the hook and file:line. It stays stopped until its file
+// changes (Replace) or an operator calls Restart; the other strategies
+// are unaffected throughout.
 package engine

@@ -85,7 +85,7 @@ func New(cfg Config) (*Engine, error) {
 
 // load creates one strategy with its host and broker.
 func (e *Engine) load(sp *Spec) (*strat, error) {
-	s := &strat{e: e, initial: sp.State}
+	s := &strat{e: e, initial: sp.State, spec: *sp}
 	s.acct.init(e.cfg.Cash)
 	impl, file, err := e.build(sp, s)
 	if err != nil {

@@ -41,18 +41,61 @@ func (e *Engine) Replace(name string, sp Spec) error {
 		}
 		s.swapping = false
 	}
+	s.spec = sp
+	if err := e.swap(s, impl, file, state, "replace"); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// swap closes the strategy's running version and starts impl in its
+// place with on_start(state), on the same account.
+func (e *Engine) swap(s *strat, impl Strategy, file string, state any, op string) error {
 	s.s.Close()
 	e.unsubscribe(s)
 	s.adopt(impl, file)
 	s.initial = state
 	e.subscribe(s)
-	s.log.Info().Str("file", file).Msg("strategy replaced")
-	if err := s.s.Start(state); err != nil {
-		errs = append(errs, fmt.Errorf("engine: replace %s: on_start: %w", name, err))
+	msg := "strategy replaced"
+	if op == "restart" {
+		msg = "strategy restarted"
+	}
+	s.log.Info().Str("file", file).Msg(msg)
+	var err error
+	if serr := s.s.Start(state); serr != nil {
+		err = fmt.Errorf("engine: %s %s: on_start: %w", op, s.name, serr)
 		e.checkPaused(s)
 	}
 	e.drain(s)
-	return errors.Join(errs...)
+	return err
+}
+
+// Restart runs a strategy that its runtime stopped (a limit, or too many
+// failures; see Status) again, at an operator's request: it is rebuilt
+// from the program and options it last ran with, on the same account,
+// and on_start gets the state the stopped version was started with (its
+// on_stop did not run). Restarting a strategy that runs is an error; a
+// stopped strategy otherwise stays stopped until its file changes
+// (Replace).
+func (e *Engine) Restart(name string) error {
+	s := e.find(name)
+	switch {
+	case s == nil || s.removed:
+		return fmt.Errorf("engine: restart %s: no such strategy", name)
+	case e.stopped || !e.started:
+		return fmt.Errorf("engine: restart %s: engine not running", name)
+	case !s.paused:
+		return fmt.Errorf("engine: restart %s: it is running, not stopped", name)
+	}
+	impl, file, err := e.build(&s.spec, s)
+	if err != nil {
+		return fmt.Errorf("engine: restart %s: %w", name, err)
+	}
+	if got := impl.Meta().Name; got != name {
+		impl.Close()
+		return fmt.Errorf("engine: restart %s: %s now declares name %q", name, file, got)
+	}
+	return e.swap(s, impl, file, s.initial, "restart")
 }
 
 func (e *Engine) find(name string) *strat {
@@ -103,6 +146,7 @@ func (e *Engine) revive(s *strat, sp *Spec) error {
 		return err
 	}
 	s.adopt(impl, file)
+	s.spec = *sp
 	s.removed, s.closed, s.initial = false, false, sp.State
 	e.subscribe(s)
 	if e.started {

@@ -31,6 +31,7 @@ type strat struct {
 	series  map[market.Symbol]*series // the strategy's timeframe, per symbol
 	pending []market.Order            // order updates to deliver after the hook
 
+	spec     Spec // what it was built from, for Restart
 	initial  script.State
 	state    script.State // what on_stop returned
 	status   script.Status

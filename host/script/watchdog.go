@@ -143,9 +143,9 @@ func (w *watchdog) check() {
 	now := time.Since(w.epoch)
 	if s != w.seen {
 		w.seen, w.seenWall, w.seenCPU = s, now, w.cpu()
-		if w.memory > 0 {
-			w.seenAlloc = w.heapAllocs()
-		}
+		// the sample of the previous tick: taken before this call began,
+		// so what it allocated before the watchdog first saw it counts
+		w.seenAlloc = w.lastAlloc
 	}
 	if w.memory > 0 && w.heapAllocs()-w.seenAlloc > uint64(w.memory) {
 		w.fire(s, firedMemory)
