@@ -26,6 +26,9 @@ type feed interface {
 	clock() func() time.Time
 }
 
+// feedNames are the values --feed takes.
+func feedNames() []string { return []string{"sim"} }
+
 // openFeed opens the feed --feed names.
 func openFeed(ctx context.Context, rf runFlags, metas []script.Meta, log zerolog.Logger) (feed, error) {
 	switch rf.feed {

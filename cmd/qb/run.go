@@ -72,6 +72,8 @@ func runCmd(ctx context.Context, m *Main, args []string) error {
 
 func (r *runFlags) validate() error {
 	switch {
+	case !slices.Contains(feedNames(), r.feed):
+		return &exitError{code: 2, msg: fmt.Sprintf("run: --feed %q: want one of %v", r.feed, feedNames())}
 	case r.broker != "paper":
 		return &exitError{code: 2, msg: fmt.Sprintf("run: --broker %q: the built-in broker is paper", r.broker)}
 	case r.store != "none":
