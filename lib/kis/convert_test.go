@@ -39,3 +39,15 @@ func TestNoticeFillTime(t *testing.T) {
 		t.Error("bad time accepted")
 	}
 }
+
+func TestSameOrderNo(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{{"0000006555", "6555", true}, {"6555", "6555", true}, {"0000006555", "0000006556", false}, {"0", "0000000000", true}, {"", "0", false}}
+	for _, c := range cases {
+		if got := SameOrderNo(c.a, c.b); got != c.want {
+			t.Errorf("SameOrderNo(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}

@@ -133,6 +133,14 @@ func (c *Client) isKnown(orderNo string) bool {
 	return c.known[normOrderNo(orderNo)]
 }
 
+// SameOrderNo reports whether two KIS order numbers name the same order:
+// KIS writes "0000006555" in one answer and "6555" in another (§5.1), so
+// compare with this, or key maps by NormOrderNo.
+func SameOrderNo(a, b string) bool { return normOrderNo(a) == normOrderNo(b) }
+
+// NormOrderNo is the order number without leading zeros, for map keys.
+func NormOrderNo(s string) string { return normOrderNo(s) }
+
 // normOrderNo drops leading zeros: KIS writes "0000006555" in one place and
 // "6555" in another (§5.1).
 func normOrderNo(s string) string {
