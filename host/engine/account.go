@@ -109,6 +109,8 @@ func (e *Engine) book(s *strat, f *market.Fill) (market.Order, bool) {
 		s.log.Error().Err(err).Msg("fill does not fit its order; ignored")
 		return market.Order{}, false
 	}
+	f.Strategy = s.name
+	e.journalFill(s, f)
 	y := e.symbol(f.Symbol)
 	p := a.positions[f.Symbol]
 	if p == nil {
@@ -120,7 +122,7 @@ func (e *Engine) book(s *strat, f *market.Fill) (market.Order, bool) {
 	if err := p.Apply(f); err != nil {
 		s.log.Error().Err(err).Msg("fill does not fit the position; booked on cash only")
 	}
-	f.Strategy = s.name
+	e.journalPosition(s, p)
 	a.value += (p.Qty - before) * y.last
 	a.cash += f.CashDelta()
 	a.fees += f.Fee

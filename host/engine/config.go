@@ -33,6 +33,12 @@ type Config struct {
 	History   int // closed bars kept per symbol and timeframe; DefaultHistory when 0
 	Log       zerolog.Logger
 	Sink      Sink // optional: receives bars, orders and fills
+	// Journal, when set, stores orders, fills and positions durably
+	// before the engine acts on them (see Journal).
+	Journal Journal
+	// LastOrderID is the highest order ID an earlier run used; new IDs
+	// continue above it (and above every restored order's).
+	LastOrderID int64
 }
 
 // Spec is one strategy to run: a compiled Lua program, or a strategy
@@ -43,6 +49,7 @@ type Spec struct {
 	New     func(h script.Host) (Strategy, error)
 	File    string       // shown in results; Program.File when empty
 	State   script.State // handed to on_start: what on_stop returned last time
+	Restore *Restore     // the account from an earlier run; nil starts at Config.Cash
 }
 
 // Strategy is what the engine drives. *script.Strategy is one.
@@ -113,6 +120,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.Cash < 0 {
 		return out, fmt.Errorf("engine config: cash %d is negative", out.Cash)
+	}
+	if out.LastOrderID < 0 {
+		return out, fmt.Errorf("engine config: last order ID %d is negative", out.LastOrderID)
 	}
 	if out.History == 0 {
 		out.History = DefaultHistory

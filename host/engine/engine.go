@@ -59,6 +59,7 @@ func New(cfg Config) (*Engine, error) {
 	e := &Engine{
 		cfg: c, log: c.Log, gate: risk.New(*c.Limits, *c.Fees), sink: c.Sink,
 		syms: make(map[market.Symbol]*symbol), nextEnd: math.MaxInt64, day: math.MinInt64,
+		nextID: c.LastOrderID,
 	}
 	for i := range c.Strategies {
 		s, err := e.load(&c.Strategies[i])
@@ -77,7 +78,7 @@ func New(cfg Config) (*Engine, error) {
 		}
 	}
 	for _, s := range e.strats {
-		s.id = e.gate.Register(s.name, c.Cash)
+		s.id = e.gate.Register(s.name, s.equity()) // Cash, unless restored
 		e.subscribe(s)
 	}
 	return e, nil
@@ -97,6 +98,12 @@ func (e *Engine) load(sp *Spec) (*strat, error) {
 		return nil, fmt.Errorf("engine: broker for strategy %s: %w", s.name, err)
 	}
 	s.market, _ = s.broker.(MarketBroker)
+	if sp.Restore != nil {
+		if err := e.restore(s, sp.Restore); err != nil {
+			impl.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

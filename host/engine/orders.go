@@ -25,6 +25,9 @@ func (e *Engine) submit(s *strat, o market.Order) (int64, error) {
 	if err := e.gate.Admit(s.id, &o, s.exposure(o.Symbol), q); err != nil {
 		return o.ID, e.refuse(s, &o, err)
 	}
+	if err := e.journalOrder(s, &o); err != nil {
+		return o.ID, e.refuse(s, &o, fmt.Errorf("journal: %w", err))
+	}
 	if err := s.broker.Submit(o); err != nil {
 		return o.ID, e.refuse(s, &o, fmt.Errorf("broker: %w", err))
 	}
@@ -95,6 +98,7 @@ func (e *Engine) cancelAll(s *strat, reason string) {
 
 // notify queues an order update for on_order and publishes it.
 func (e *Engine) notify(s *strat, o *market.Order) {
+	e.logJournal(s, o)
 	if s.wantsOrder && s.running() {
 		s.pending = append(s.pending, *o)
 	}

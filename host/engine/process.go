@@ -51,6 +51,7 @@ func (e *Engine) Advance(now time.Time) {
 		for _, s := range e.strats {
 			s.acct.point(now, s.equity())
 		}
+		e.expireStale()
 	}
 	if ns >= e.nextEnd {
 		e.closeDue(now)

@@ -22,8 +22,9 @@ type symbol struct {
 // holding ties an account's position to the symbol, to mark it to market
 // on each trade.
 type holding struct {
-	s   *strat
-	pos *market.Position
+	s    *strat
+	pos  *market.Position
+	base int64 // a restored position's value at cost, until the symbol first trades
 }
 
 func (e *Engine) symbol(sym market.Symbol) *symbol {
@@ -52,6 +53,8 @@ func (e *Engine) trade(y *symbol, price int64) {
 		return
 	}
 	for _, h := range y.holders {
+		h.s.acct.value -= h.base // the first trade replaces the value at cost
+		h.base = 0
 		if h.pos.Qty == 0 {
 			continue
 		}
