@@ -83,27 +83,28 @@ func (r *rig) next() []Change {
 // settle writes a sentinel strategy after whatever the test did and
 // returns every change reported before the sentinel's. The sentinel is
 // written last, so its debounce ends last: a change the test's edit caused
-// is reported no later than the sentinel. This proves "nothing happened"
-// without waiting for a quiet period.
+// is reported no later than the sentinel. A removal may wait one more
+// debounce for a rename partner, so the sentinel is written twice, the
+// second time after the first is reported, which is a debounce later.
+// This proves "nothing happened" without waiting for a quiet period.
 func (r *rig) settle() []Change {
 	r.t.Helper()
-	r.sentinel++
 	name := r.path("zz_sentinel.lua")
-	r.write("zz_sentinel.lua", fmt.Sprintf("-- %d\n", r.sentinel))
 	var out []Change
-	for {
-		found := false
-		for _, c := range r.next() {
-			if c.Path == name {
-				found = true
-				continue
+	for range 2 {
+		r.sentinel++
+		r.write("zz_sentinel.lua", fmt.Sprintf("-- %d\n", r.sentinel))
+		for found := false; !found; {
+			for _, c := range r.next() {
+				if c.Path == name {
+					found = true
+					continue
+				}
+				out = append(out, c)
 			}
-			out = append(out, c)
-		}
-		if found {
-			return out
 		}
 	}
+	return out
 }
 
 // describe prints changes compactly for failure messages.

@@ -58,6 +58,11 @@ func (w *Watcher) arm(timer *time.Timer) {
 			first = p.due
 		}
 	}
+	for _, h := range w.held {
+		if first.IsZero() || h.until.Before(first) {
+			first = h.until
+		}
+	}
 	if first.IsZero() {
 		timer.Stop()
 		return

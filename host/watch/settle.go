@@ -107,7 +107,42 @@ func (w *Watcher) settleDue(now time.Time) []Change {
 			out = append(out, c)
 		}
 	}
+	out = w.pairRenames(out, now)
 	slices.SortFunc(out, func(a, b Change) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// heldRemoval is a Removed change kept back until a rename's other half can
+// arrive.
+type heldRemoval struct {
+	c     Change
+	until time.Time
+}
+
+// pairRenames keeps the two halves of a rename in one batch even when the
+// machine is slow enough that their events settle apart: a removal with no
+// Added of the same content beside it waits up to one more debounce for
+// one, and an addition brings along a held removal of the same content.
+// A removal whose wait is over goes out alone.
+func (w *Watcher) pairRenames(batch []Change, now time.Time) []Change {
+	var out []Change
+	for _, c := range batch {
+		if c.Kind == Removed && !slices.ContainsFunc(batch, func(a Change) bool { return a.Kind == Added && a.Hash == c.Hash }) {
+			w.held = append(w.held, heldRemoval{c: c, until: now.Add(w.opt.Debounce)})
+			continue
+		}
+		out = append(out, c)
+	}
+	kept := w.held[:0]
+	for _, h := range w.held {
+		partner := slices.ContainsFunc(out, func(a Change) bool { return a.Kind == Added && a.Hash == h.c.Hash })
+		if partner || !h.until.After(now) {
+			out = append(out, h.c)
+			continue
+		}
+		kept = append(kept, h)
+	}
+	w.held = kept
 	return out
 }
 

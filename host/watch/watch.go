@@ -33,7 +33,8 @@ import (
 type Kind uint8
 
 // The kinds of change. A rename a.lua → b.lua is Removed(a) and Added(b) in
-// one batch, both with the same Hash.
+// one batch, both with the same Hash. To keep the two halves together on a
+// slow machine, a removal is reported up to one debounce later than an edit.
 const (
 	Added Kind = iota + 1
 	Changed
@@ -113,6 +114,7 @@ type Watcher struct {
 	// owned by the run goroutine after Open returns
 	known   map[string]file    // path → last version seen
 	pending map[string]pending // path → when to read it
+	held    []heldRemoval      // removals waiting a moment for their rename partner
 }
 
 // Open records the folder's current files (reported by nobody: the caller
