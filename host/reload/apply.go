@@ -49,7 +49,15 @@ func (r *Reloader) update(c watch.Change) {
 	}
 	e := r.byFile[c.Path]
 	if e != nil && !e.status.Removed && e.status.Hash == c.Hash {
+		if e.status.Rejected != nil { // the file went back to the version that runs
+			e.rejected, e.status.Rejected = nil, nil
+		}
 		return // the version that runs already
+	}
+	if e != nil {
+		// The file on disk is what this save brings: a rejection of an
+		// earlier save no longer describes it, whatever this one gives.
+		e.rejected, e.status.Rejected = nil, nil
 	}
 	r.swap(c.Path, c.Src, c.Hash)
 }

@@ -13,8 +13,15 @@
 //     one's on_start with the table on_stop returned. Positions, working
 //     orders, bar and indicator history and the account stay; events that
 //     arrive meanwhile wait in the feed and reach the new version in order.
-//   - If the new version's on_start fails, the new version is kept but paused
-//     (host/script counts the failure); it runs again when the file changes.
+//   - If the new version's on_start fails, the new version is kept (the old
+//     one has stopped) and host/script counts the failure: the strategy runs
+//     on without what on_start would have set up, on the same account, and
+//     a later successful hook clears the count. Only when that failure
+//     reaches Options.MaxFailures (1, say) is the strategy paused, which
+//     cancels its working orders and keeps its positions; it runs again
+//     when the file changes. The reload is logged as an error.
+//   - A save that changes nothing does nothing; a save that restores the
+//     running version clears a rejection.
 //   - A deleted file stops its strategy: on_stop, working orders cancelled,
 //     positions kept and logged.
 //   - A renamed file whose content and strategy name are unchanged keeps
