@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qbtrading/qb/host/script"
 )
@@ -23,6 +24,7 @@ return s
 func TestStoppedStrategyIsQuarantinedAndRestarts(t *testing.T) {
 	spec := luaSpec(t, "hog.lua", hog)
 	spec.Options.Memory = 16 << 20
+	spec.Options.Budget = 10 * time.Second // only the memory watch may stop it
 	e, err := New(Config{Strategies: []Spec{spec, luaSpec(t, "ma.lua", maCross)}})
 	if err != nil {
 		t.Fatal(err)

@@ -126,19 +126,28 @@ func tableConcat(L *lua.LState) int {
 	sep := L.OptString(2, "")
 	i := optIndex(L, 3, 1)
 	j := optIndex(L, 4, int64(t.Len()))
-	var b strings.Builder
-	for k := i; k <= j; k++ {
+	size := 0
+	for k := i; k <= j; k++ { // check and measure first, then build once
 		v := t.RawGetInt(int(k))
-		switch v.(type) {
-		case lua.LString, lua.LNumber:
+		switch v := v.(type) {
+		case lua.LString:
+			size += len(v)
+		case lua.LNumber:
+			size += len(lua.LVAsString(v))
 		default:
 			L.RaiseError("table.concat: invalid value (%s) at index %d", v.Type(), k)
 		}
-		s := lua.LVAsString(v)
-		if b.Len()+len(s)+len(sep) > maxStringBytes {
+		if k < j {
+			size += len(sep)
+		}
+		if size > maxStringBytes {
 			L.RaiseError("table.concat: result would exceed %d bytes", maxStringBytes)
 		}
-		b.WriteString(s)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for k := i; k <= j; k++ {
+		b.WriteString(lua.LVAsString(t.RawGetInt(int(k))))
 		if k < j {
 			b.WriteString(sep)
 		}
@@ -147,14 +156,31 @@ func tableConcat(L *lua.LState) int {
 	return 1
 }
 
-// formatSize estimates string.format's result from its arguments: the
-// format itself, each string argument, and at most a few hundred bytes for
-// any other directive (widths and precisions have at most two digits).
+// formatArgs prepares string.format's arguments for Go's fmt, which
+// gopher-lua hands them to: a table, function or other reference becomes
+// its "table: 0x…" name first. Left as they are, a verb fmt finds invalid
+// for them (%d, or a stray byte after %) makes fmt print the value's Go
+// structure by reflection, every string it holds included: one call could
+// print gigabytes.
+func formatArgs(L *lua.LState) {
+	for i := 2; i <= L.GetTop(); i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString, lua.LNumber, lua.LBool, *lua.LNilType:
+		default:
+			L.Replace(i, lua.LString(v.String()))
+		}
+	}
+}
+
+// formatSize bounds string.format's result from its arguments: the format
+// itself, each string argument four times over (%q escapes a byte to
+// four) and at most a few hundred bytes for any other directive (widths
+// and precisions have at most two digits).
 func formatSize(L *lua.LState) int {
 	size := len(L.CheckString(1))
 	for i := 2; i <= L.GetTop(); i++ {
 		if s, ok := L.Get(i).(lua.LString); ok {
-			size += len(s) + 100
+			size += 4*len(s) + 100
 		} else {
 			size += 512
 		}

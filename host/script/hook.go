@@ -138,7 +138,7 @@ func (s *Strategy) limitError(hook string, err error, kind ErrorKind) *Error {
 	}
 	e.Kind = kind
 	if kind == KindMemory {
-		e.Msg = fmt.Sprintf("allocated more than its memory budget of %s in one call", mib(s.opt.Memory))
+		e.Msg = fmt.Sprintf("allocated more than its per-call memory budget of %s in one call", mib(s.opt.CallMemory))
 	} else {
 		e.Msg = fmt.Sprintf("exceeded the time budget of %v", s.opt.Budget)
 	}

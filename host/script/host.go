@@ -65,12 +65,16 @@ type Options struct {
 	// require.
 	ModuleDir string
 	// Memory is the strategy's memory budget in bytes (default
-	// DefaultMemory, 64 MiB): a hook call that allocates more is aborted,
-	// and so is one after which the strategy's Lua state is estimated to
-	// retain more (an estimate walked off the hot path, at least once a
-	// second while hooks run). Either stops the strategy (KindMemory).
-	// A negative value switches both checks off.
+	// DefaultMemory, 64 MiB): when its Lua state is estimated to retain
+	// more (an estimate walked off the hot path, at least once a second
+	// while hooks run), the strategy is stopped (KindMemory). A negative
+	// value switches the memory checks off, CallMemory's too.
 	Memory int64
+	// CallMemory is how many bytes one hook call may allocate, garbage
+	// included (default 4 × Memory): a call past it is aborted and the
+	// strategy stopped (KindMemory). Only one hook runs at a time, so
+	// this bounds the transient memory of all strategies together.
+	CallMemory int64
 	// Seed seeds math.random; 0 derives it from the program's hash, so a
 	// replay of the same file draws the same numbers.
 	Seed uint64
@@ -92,6 +96,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Memory == 0 {
 		o.Memory = DefaultMemory
+	}
+	if o.CallMemory <= 0 || o.Memory < 0 {
+		o.CallMemory = 4 * max(o.Memory, 0)
 	}
 	return o
 }

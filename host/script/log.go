@@ -102,8 +102,10 @@ func (s *Strategy) luaPrint(L *lua.LState) int {
 		if i > 1 {
 			b.WriteByte('\t')
 		}
-		b.WriteString(L.ToStringMeta(L.Get(i)).String())
-		if b.Len() > maxLogBytes {
+		// clipped before it is copied: print(big, big, ...) must not build
+		// megabytes only to drop them
+		b.WriteString(clip(L.ToStringMeta(L.Get(i)).String(), maxLogBytes-b.Len()))
+		if b.Len() >= maxLogBytes {
 			break
 		}
 	}

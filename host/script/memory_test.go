@@ -28,7 +28,7 @@ func TestCallOverMemoryBudgetStops(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := New(compileSrc(t, hogSrc(c.body)), newFakeHost(), Options{Budget: 20 * time.Second, Memory: 32 << 20})
+			s, err := New(compileSrc(t, hogSrc(c.body)), newFakeHost(), Options{Budget: 20 * time.Second, Memory: 8 << 20})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,7 +40,7 @@ func TestCallOverMemoryBudgetStops(t *testing.T) {
 			}
 			st := s.Status()
 			if !st.Paused || st.Cause != KindMemory || st.Last == nil || st.Last.Kind != KindMemory ||
-				!strings.Contains(st.Reason, "memory budget of 32 MiB") || !strings.Contains(st.Reason, "inline.lua:3: on_tick") {
+				!strings.Contains(st.Reason, "per-call memory budget of 32 MiB") || !strings.Contains(st.Reason, "inline.lua:3: on_tick") {
 				t.Errorf("status = %+v", st)
 			}
 			if s.Wants(HookBar) || s.Bar(bar(1)) != nil {

@@ -83,7 +83,7 @@ func New(p *Program, h Host, opt Options) (*Strategy, error) {
 		opt:     opt,
 		rng:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		modules: map[string]*lua.FunctionProto{},
-		wd:      newWatchdog(opt.Budget, max(opt.Memory, 0)),
+		wd:      newWatchdog(opt.Budget, opt.CallMemory, opt.Memory/4),
 	}
 	if !hardened() {
 		opt.Log.Warn().Msg("script: HardenProcess was not called; a script can allocate gigabytes in one instruction")

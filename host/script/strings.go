@@ -115,6 +115,7 @@ func strFormat(L *lua.LState, format lua.LGFunction) int {
 			}
 		}
 	}
+	formatArgs(L)
 	if n := formatSize(L); n > maxStringBytes {
 		L.RaiseError("string.format: result of up to %d bytes would exceed %d", n, maxStringBytes)
 	}

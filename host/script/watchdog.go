@@ -38,6 +38,7 @@ const stallFactor = 4
 type watchdog struct {
 	budget time.Duration
 	memory int64        // bytes one call may allocate; 0: not watched
+	walkAt uint64       // allocations that make the retained-memory estimate due
 	epoch  time.Time    // monotonic base for start
 	start  atomic.Int64 // ns since epoch (+1) of the running call; 0 idle; fired
 	why    atomic.Int32 // firedTime or firedMemory, once start is fired
@@ -63,9 +64,10 @@ type watchdog struct {
 }
 
 // newWatchdog starts a watchdog for calls of at most budget that allocate
-// at most memory bytes (0: allocations are not watched).
-func newWatchdog(budget time.Duration, memory int64) *watchdog {
-	w := &watchdog{budget: budget, memory: memory, epoch: time.Now(), cpu: processCPU, stop: make(chan struct{}),
+// at most memory bytes (0: allocations are not watched); the
+// retained-memory estimate is due after walkAt bytes of allocations.
+func newWatchdog(budget time.Duration, memory int64, walkAt int64) *watchdog {
+	w := &watchdog{budget: budget, memory: memory, walkAt: uint64(max(walkAt, 1)), epoch: time.Now(), cpu: processCPU, stop: make(chan struct{}),
 		allocs: []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}, lastWalk: time.Now()}
 	w.lastAlloc = w.heapAllocs()
 	w.wg.Add(1)
@@ -143,9 +145,14 @@ func (w *watchdog) check() {
 	now := time.Since(w.epoch)
 	if s != w.seen {
 		w.seen, w.seenWall, w.seenCPU = s, now, w.cpu()
-		// the sample of the previous tick: taken before this call began,
-		// so what it allocated before the watchdog first saw it counts
-		w.seenAlloc = w.lastAlloc
+		// Sampled when the watchdog first sees the call, not when it
+		// began: a sample per call would cost the hot path as much as an
+		// empty hook, and an older sample would charge the call for
+		// earlier ones. What the call allocated before (at most one poll
+		// interval's worth) is not counted.
+		if w.memory > 0 {
+			w.seenAlloc = w.heapAllocs()
+		}
 	}
 	if w.memory > 0 && w.heapAllocs()-w.seenAlloc > uint64(w.memory) {
 		w.fire(s, firedMemory)
@@ -186,7 +193,7 @@ func (w *watchdog) account() {
 	if !busy || w.walk.Load() {
 		return
 	}
-	if w.sinceWalk >= uint64(w.memory/4) || time.Since(w.lastWalk) >= walkEvery {
+	if w.sinceWalk >= w.walkAt || time.Since(w.lastWalk) >= walkEvery {
 		w.sinceWalk, w.lastWalk = 0, time.Now()
 		w.walk.Store(true)
 	}
