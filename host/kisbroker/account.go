@@ -1,0 +1,139 @@
+// Package kisbroker routes a host's orders to a KIS account (lib/kis) and
+// brings the account's fills back into the engine.
+//
+// One Account serves every strategy of a run: KIS has one cash account per
+// app key, one rate limiter and one WebSocket session. Broker returns the
+// engine.Broker of one strategy.
+//
+// Orders leave on a worker goroutine, one at a time, so that a hook never
+// waits for KIS's rate limit: Submit queues the order and returns. What
+// KIS says later reaches the engine as work for its goroutine (Work):
+// fills from the execution notices (Notice, wired to the feed's
+// Handler.Notice), refusals, and fills the notices missed, found by
+// Reconcile in the daily orders. Fills are counted per order against the
+// order's quantity and KIS's own cumulative figure, so a fill is booked once
+// whichever path reports it first.
+package kisbroker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/lib/kis"
+	"github.com/qbtrading/qb/lib/krx"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// Client is the part of *kis.Client the account uses.
+type Client interface {
+	PlaceOrder(ctx context.Context, r kis.OrderRequest) (kis.OrderAck, error)
+	CancelOrder(ctx context.Context, r kis.ReviseRequest) (kis.OrderAck, error)
+	DailyOrders(ctx context.Context, q kis.DailyQuery) ([]kis.OrderRecord, error)
+	Balance(ctx context.Context) (kis.Balance, error)
+}
+
+var _ Client = (*kis.Client)(nil)
+
+// Books is where fills and refusals go: *engine.Engine. Its methods are
+// called only from the functions Work hands out, on the engine's goroutine.
+type Books interface {
+	BrokerFill(strategy string, f market.Fill) error
+	BrokerUpdate(strategy string, id int64, status market.OrderStatus, reason string) error
+}
+
+// Config configures an Account.
+type Config struct {
+	Client Client
+	Fees   krx.FeeSchedule // the broker's commission and tax, booked on each fill
+	// Reconcile is how often the daily orders are compared with the fills
+	// booked; default 30 s.
+	Reconcile time.Duration
+	// CancelTimeout bounds a cancel request (Cancel waits for KIS's
+	// answer); default 10 s.
+	CancelTimeout time.Duration
+	Log           zerolog.Logger
+	Now           func() time.Time // default time.Now
+}
+
+// Account is one KIS account shared by a run's strategies.
+type Account struct {
+	cfg   Config
+	queue chan *order
+	work  chan func(Books)
+	stop  chan struct{}
+	once  sync.Once
+
+	mu      sync.Mutex
+	orders  map[int64]*order         // by engine order ID
+	byNo    map[string]*order        // by normalised KIS order number
+	early   map[string][]kis.Notice  // notices that came before their order's ack
+	foreign map[string]bool          // orders placed before this run
+	lost    []*order                 // responses lost: to be found in the daily orders
+}
+
+// New returns an Account; start its worker with Run.
+func New(cfg Config) (*Account, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("kisbroker: no client")
+	}
+	if err := cfg.Fees.Validate(); err != nil {
+		return nil, fmt.Errorf("kisbroker: %w", err)
+	}
+	if cfg.Reconcile <= 0 {
+		cfg.Reconcile = 30 * time.Second
+	}
+	if cfg.CancelTimeout <= 0 {
+		cfg.CancelTimeout = 10 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Account{
+		cfg: cfg, queue: make(chan *order, 1024), work: make(chan func(Books), 1024), stop: make(chan struct{}),
+		orders: make(map[int64]*order), byNo: make(map[string]*order),
+		early: make(map[string][]kis.Notice), foreign: make(map[string]bool),
+	}, nil
+}
+
+// Work delivers what must happen in the engine: run each function on the
+// engine's goroutine with the engine.
+func (a *Account) Work() <-chan func(Books) { return a.work }
+
+// Run places queued orders and reconciles on a timer until ctx ends. It
+// returns nil then; orders still queued are refused in the engine.
+func (a *Account) Run(ctx context.Context) error {
+	defer a.close()
+	t := time.NewTicker(a.cfg.Reconcile)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case o := <-a.queue:
+			a.place(ctx, o)
+		case <-t.C:
+			if err := a.Reconcile(ctx); err != nil && ctx.Err() == nil {
+				a.cfg.Log.Warn().Err(err).Msg("kis reconcile failed; will try again")
+			}
+		}
+	}
+}
+
+// close ends deliveries: a function no longer sent is dropped.
+func (a *Account) close() { a.once.Do(func() { close(a.stop) }) }
+
+// schedule hands f to the engine's goroutine.
+func (a *Account) schedule(f func(Books)) {
+	select {
+	case a.work <- f:
+	case <-a.stop:
+	}
+}
+
+// today is the KST trading day of the clock.
+func (a *Account) today() time.Time { return a.cfg.Now().In(market.Seoul) }

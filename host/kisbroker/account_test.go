@@ -1,0 +1,167 @@
+package kisbroker
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/qbtrading/qb/lib/kis/kistest"
+	"github.com/qbtrading/qb/lib/krx"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+func TestNoticeFillIsBookedOnceWithFees(t *testing.T) {
+	r := newRig(t, kistest.Options{Cash: 10_000_000}, true)
+	r.submit(t, 1, 1, 10)
+	wait(t, "order at the server", func() bool { return len(r.srv.Orders()) == 1 })
+	r.trade(1, 70_000)
+	wait(t, "fill", func() bool { return r.l.filled()[1] == 10 })
+	for range 3 { // the daily orders agree: nothing more to book
+		if err := r.acct.Reconcile(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settle()
+	fills, updates := r.l.count()
+	if fills != 1 || updates != 0 {
+		t.Fatalf("%d fills and %d updates, want 1 and 0", fills, updates)
+	}
+	f := r.l.fills[0]
+	fee, tax := krx.DefaultFees().Compute(market.Buy, 700_000)
+	if f.Price != 70_000 || f.Fee != fee || f.Tax != tax || f.Strategy != "s" || f.Time.IsZero() {
+		t.Fatalf("fill %+v", f)
+	}
+}
+
+// Without notices, the daily orders find the fill: after two rounds that
+// agree, once.
+func TestReconcileBooksMissedFillOnce(t *testing.T) {
+	r := newRig(t, kistest.Options{}, false)
+	r.submit(t, 7, 1, 5)
+	wait(t, "order at the server", func() bool { return len(r.srv.Orders()) == 1 })
+	r.trade(1, 70_100)
+	wait(t, "fill at the server", func() bool { return r.srv.Orders()[0].Filled == 5 })
+	for i := range 4 {
+		if err := r.acct.Reconcile(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+		settle()
+		if got, want := r.l.filled()[7], int64(min(i, 1)*5); got != want {
+			t.Fatalf("after reconcile %d: %d shares booked, want %d", i+1, got, want)
+		}
+	}
+	if f := r.l.fills[0]; f.Price != 70_100 {
+		t.Fatalf("reconciled fill at %d, want 70100", f.Price)
+	}
+}
+
+func TestRateLimitStormLosesNoOrder(t *testing.T) {
+	r := newRig(t, kistest.Options{}, true)
+	r.srv.RateLimitNext(5)
+	r.submit(t, 1, 12, 1)
+	wait(t, "12 orders at the server", func() bool { return len(r.srv.Orders()) == 12 })
+	r.trade(1, 70_000)
+	wait(t, "12 fills", func() bool { n, _ := r.l.count(); return n == 12 })
+	if r.srv.RateLimited() < 5 {
+		t.Fatalf("server refused %d requests, want the storm of 5", r.srv.RateLimited())
+	}
+	settle()
+	if _, u := r.l.count(); u != 0 || len(r.srv.Orders()) != 12 {
+		t.Fatalf("%d refusals, %d orders at the server; want 0 and 12", u, len(r.srv.Orders()))
+	}
+}
+
+func TestTokenExpiryMidSession(t *testing.T) {
+	r := newRig(t, kistest.Options{}, true)
+	r.submit(t, 1, 1, 1)
+	wait(t, "first order", func() bool { return len(r.srv.Orders()) == 1 })
+	r.srv.ExpireTokens()
+	r.submit(t, 2, 1, 1)
+	wait(t, "second order", func() bool { return len(r.srv.Orders()) == 2 })
+	r.trade(1, 70_000)
+	wait(t, "two fills", func() bool { n, _ := r.l.count(); return n == 2 })
+	if r.srv.TokensIssued() != 2 {
+		t.Fatalf("%d tokens issued, want 2 (the expired one renewed)", r.srv.TokensIssued())
+	}
+}
+
+func TestLostOrderResponseSendsNoDuplicate(t *testing.T) {
+	r := newRig(t, kistest.Options{}, true)
+	r.srv.LoseOrderResponses(1)
+	r.submit(t, 1, 1, 3)
+	wait(t, "order recovered", func() bool {
+		r.acct.mu.Lock()
+		defer r.acct.mu.Unlock()
+		return r.acct.orders[1].state == placed
+	})
+	r.trade(1, 70_000)
+	wait(t, "fill", func() bool { return r.l.filled()[1] == 3 })
+	if err := r.acct.Reconcile(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	if n := len(r.srv.Orders()); n != 1 {
+		t.Fatalf("server got %d orders, want 1", n)
+	}
+	if fills, updates := r.l.count(); fills != 1 || updates != 0 {
+		t.Fatalf("%d fills, %d updates; want 1, 0", fills, updates)
+	}
+}
+
+func TestRefusedOrderIsRejectedInTheEngine(t *testing.T) {
+	r := newRig(t, kistest.Options{Cash: 1000}, true)
+	r.trade(0, 70_000) // a last price, so the server can price the market buy
+	r.submit(t, 1, 1, 10)
+	wait(t, "refusal", func() bool { _, u := r.l.count(); return u == 1 })
+	if u := r.l.updates[0]; !strings.HasPrefix(u, "s 1 rejected kis:") {
+		t.Fatalf("update %q", u)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	r := newRig(t, kistest.Options{}, true)
+	b := r.acct.Broker("s")
+	o := market.Order{ID: 1, Symbol: sym, Side: market.Buy, Type: market.LimitOrder, Qty: 2, Price: 60_000}
+	if err := b.Submit(o); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, "placed", func() bool {
+		r.acct.mu.Lock()
+		defer r.acct.mu.Unlock()
+		return r.acct.orders[1].state == placed
+	})
+	if err := b.Cancel(1); err != nil {
+		t.Fatal(err)
+	}
+	if !r.srv.Orders()[0].Cancelled {
+		t.Fatal("the order is not cancelled at the server")
+	}
+	if err := b.Cancel(99); err == nil {
+		t.Fatal("cancelling an unknown order succeeded")
+	}
+}
+
+func TestSyncSplitsCashAndAssignsHoldings(t *testing.T) {
+	r := newRig(t, kistest.Options{Cash: 10_000_001}, true)
+	r.submit(t, 1, 1, 4)
+	wait(t, "order", func() bool { return len(r.srv.Orders()) == 1 })
+	r.trade(1, 50_000)
+	wait(t, "fill", func() bool { return r.l.filled()[1] == 4 })
+	fresh, err := New(Config{Client: r.c, Fees: krx.DefaultFees()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shares, err := fresh.Sync(r.ctx, []Strategy{{Name: "b"}, {Name: "a", Symbols: []market.Symbol{sym}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cash := r.srv.Cash()
+	if shares[0].Cash+shares[1].Cash != cash || shares[1].Cash != cash-cash/2 || len(shares[0].Positions) != 0 {
+		t.Fatalf("shares %+v of cash %d", shares, cash)
+	}
+	if p := shares[1].Positions; len(p) != 1 || p[0].Qty != 4 || p[0].Cost != 200_000 {
+		t.Fatalf("a's positions %+v", p)
+	}
+	if !fresh.foreign["10001"] && len(fresh.foreign) != 1 {
+		t.Fatalf("today's earlier order not remembered: %v", fresh.foreign)
+	}
+}
