@@ -69,11 +69,11 @@ type Account struct {
 	once  sync.Once
 
 	mu      sync.Mutex
-	orders  map[int64]*order         // by engine order ID
-	byNo    map[string]*order        // by normalised KIS order number
-	early   map[string][]kis.Notice  // notices that came before their order's ack
-	foreign map[string]bool          // orders placed before this run
-	lost    []*order                 // responses lost: to be found in the daily orders
+	orders  map[int64]*order        // by engine order ID
+	byNo    map[string]*order       // by normalised KIS order number
+	early   map[string][]kis.Notice // notices that came before their order's ack
+	foreign map[string]bool         // orders placed before this run
+	lost    []*order                // responses lost: to be found in the daily orders
 }
 
 // New returns an Account; start its worker with Run.
