@@ -55,6 +55,7 @@ type host struct {
 	do     chan func()
 	ticks  chan market.Tick
 	logs   *logBuffer
+	opt    hostOptions
 	cancel context.CancelFunc
 	done   chan struct{}
 	seq    int64 // ticks sent so far
@@ -64,6 +65,10 @@ type host struct {
 type hostOptions struct {
 	debounce time.Duration // watch.DefaultDebounce when zero
 	base     script.Options
+	seen     func(line []byte) // see logBuffer.seen
+	// batch, when set, is called as each watch batch reaches the host,
+	// before it is queued for the engine's goroutine.
+	batch func(received time.Time)
 }
 
 // newHost writes files (relative path → source) into a fresh scripts
@@ -76,7 +81,7 @@ func newHost(t testing.TB, files map[string]string, opt hostOptions) *host {
 // newHostIn is newHost on a folder of the caller's, which may hold files.
 func newHostIn(t testing.TB, dir string, files map[string]string, opt hostOptions) *host {
 	t.Helper()
-	h := &host{t: t, dir: dir, logs: &logBuffer{}, do: make(chan func()), ticks: make(chan market.Tick), done: make(chan struct{})}
+	h := &host{t: t, dir: dir, opt: opt, logs: &logBuffer{seen: opt.seen}, do: make(chan func()), ticks: make(chan market.Tick), done: make(chan struct{})}
 	for rel, src := range files {
 		h.write(rel, src)
 	}
@@ -125,6 +130,9 @@ func newHostIn(t testing.TB, dir string, files map[string]string, opt hostOption
 // run.go's reloads does, on the channel the test's own work shares.
 func (h *host) reloads(ctx context.Context) {
 	for batch := range h.w.Changes() {
+		if h.opt.batch != nil {
+			h.opt.batch(time.Now())
+		}
 		select {
 		case h.do <- func() { h.rl.Apply(batch) }:
 		case <-ctx.Done():
@@ -271,11 +279,18 @@ func (h *host) write(rel, src string) {
 type logBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
+	// seen, when set, is called with each line as it is written, on the
+	// writer's goroutine; a benchmark uses it instead of keeping lines.
+	seen func(line []byte)
 }
 
 func (b *logBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.seen != nil {
+		b.seen(p)
+		return len(p), nil
+	}
 	return b.buf.Write(p)
 }
 

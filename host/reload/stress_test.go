@@ -47,12 +47,12 @@ type feeder struct {
 	sent atomic.Int64
 }
 
-func startFeeder(h *host, every time.Duration) *feeder {
+func startFeeder(h *host, every time.Duration, limit int64) *feeder {
 	f := &feeder{stop: make(chan struct{})}
 	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
-		for seq := int64(1); seq <= maxStreamTicks; seq++ {
+		for seq := int64(1); seq <= limit; seq++ {
 			select {
 			case h.ticks <- tickAt(seq, quiet):
 				f.sent.Store(seq)
@@ -80,7 +80,7 @@ func (f *feeder) halt() int64 {
 func TestReloadWhileStreaming(t *testing.T) {
 	const saves = 30
 	h := newHost(t, map[string]string{"stream.lua": stream(1)}, hostOptions{})
-	f := startFeeder(h, 2*time.Millisecond)
+	f := startFeeder(h, 2*time.Millisecond, maxStreamTicks)
 	defer func() {
 		select {
 		case <-f.stop:
