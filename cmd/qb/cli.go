@@ -29,8 +29,10 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run strategies against a live or simulated feed", "qb run [flags]", runCmd},
-		{"replay", "replay recorded ticks or bars through strategies", "qb replay --data FILE... --strategy FILE|DIR... [flags]", replayCmd},
+		{"replay", "replay recorded ticks or bars through strategies", "qb replay (--data FILE... | --store URL --symbols S,... --from DAY --to DAY) --strategy FILE|DIR... [flags]", replayCmd},
 		{"check", "compile and check strategy files", "qb check FILE...", checkCmd},
+		{"migrate", "apply the store's schema migrations and show their status", "qb migrate [--store URL] [--status]", migrateCmd},
+		{"import", "load CSV files of ticks or bars into the store", "qb import [--store URL] FILE...", importCmd},
 		{"version", "print the version", "qb version", versionCmd},
 	}
 }

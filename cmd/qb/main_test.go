@@ -52,7 +52,7 @@ func TestCommandsAndHelp(t *testing.T) {
 		{[]string{"replay", "--help"}, 0, "--report"},
 		{[]string{"check", "--help"}, 0, "--param"},
 		{[]string{"version", "--help"}, 0, "print the version"},
-		{[]string{"replay", "--data", "x.csv"}, 2, "--data and --strategy are required"},
+		{[]string{"replay", "--data", "x.csv"}, 2, "--data (or --store) and --strategy are required"},
 		{[]string{"run", "--feed", "kis2"}, 2, `--feed "kis2"`},
 		{[]string{"replay", "--bogus"}, 2, "unknown flag: --bogus"},
 		{[]string{"replay", "--log-format", "xml", "--data", "a", "--strategy", "b"}, 2, "--log-format"},
@@ -148,7 +148,7 @@ func TestRunStopsCleanlyOnCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	out, errOut, code := qb(t, ctx, "run", "--scripts", "../../scripts", "--warmup", "25", "--pace", "1s",
-		"--log-format", "json", "--state-dir", t.TempDir())
+		"--log-format", "json", "--data-dir", t.TempDir())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

@@ -26,11 +26,13 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 		data, strategies []string
 		report           string
 		watchFiles       bool
+		src              storeSource
 		sf               strategyFlags
 		lf               logFlags
 	)
 	fs.StringArrayVar(&data, "data", nil, "CSV file of ticks or bars (repeatable; see docs/data-format.md)")
 	fs.StringArrayVar(&strategies, "strategy", nil, "strategy file or folder of them (repeatable)")
+	src.register(fs)
 	fs.StringVar(&report, "report", "", "write the JSON report to this file")
 	fs.BoolVar(&watchFiles, "watch", false, "replay again and reprint the summary each time a strategy file changes")
 	sf.register(fs)
@@ -38,8 +40,8 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if len(data) == 0 || len(strategies) == 0 {
-		return &exitError{code: 2, msg: "replay: --data and --strategy are required"}
+	if err := src.check(data, strategies); err != nil {
+		return err
 	}
 	log, err := lf.logger(m)
 	if err != nil {
@@ -55,6 +57,11 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	}
 	if m.Terminal {
 		cfg.Progress = m.Stderr
+	}
+	if src.store != "" {
+		if err := src.read(ctx, &cfg, log); err != nil {
+			return err
+		}
 	}
 	if !watchFiles {
 		return replayOnce(ctx, m, cfg, strategies, report)

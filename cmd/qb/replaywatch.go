@@ -15,11 +15,14 @@ import (
 // strategies' folders changes, until ctx ends. A broken script is reported
 // and the watch goes on, so a user can fix it and save again.
 func replayWatch(ctx context.Context, m *Main, cfg replay.Config, strategies []string, report string) error {
-	tape, err := replay.ReadTapes(cfg.Data)
-	if err != nil {
-		return err
+	if cfg.Tape == nil { // --store replays have read theirs
+		tape, err := replay.ReadTapes(cfg.Data)
+		if err != nil {
+			return err
+		}
+		cfg.Tape = tape
 	}
-	cfg.Tape, cfg.Progress = tape, nil
+	cfg.Progress = nil
 	changes, err := watchFolders(ctx, strategies)
 	if err != nil {
 		return err

@@ -15,7 +15,6 @@ import (
 	"github.com/qbtrading/qb/host/reload"
 	"github.com/qbtrading/qb/host/replay"
 	"github.com/qbtrading/qb/host/script"
-	"github.com/qbtrading/qb/host/statefile"
 	"github.com/qbtrading/qb/host/watch"
 	"github.com/qbtrading/qb/lib/market"
 	"github.com/qbtrading/qb/lib/sim"
@@ -27,6 +26,7 @@ type runFlags struct {
 	feed     string
 	broker   string
 	store    string
+	dataDir  string
 	seed     uint64
 	pace     durationFlag
 	warmup   int
@@ -45,7 +45,9 @@ func runCmd(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&rf.scripts, "scripts", "scripts", "folder of strategy files (subfolders hold require modules)")
 	fs.StringVar(&rf.feed, "feed", "sim", "market data: sim (a seeded simulated KRX market)")
 	fs.StringVar(&rf.broker, "broker", "paper", "where orders go: paper (simulated fills on the feed's trades)")
-	fs.StringVar(&rf.store, "store", "none", "where events are stored: none")
+	fs.StringVar(&rf.store, "store", "", "where ticks, bars, orders, fills, positions and state are kept: a SQLite file (default DATA-DIR/qb.db),\n"+
+		"postgres://user@host:port/db (password from PGPASSWORD), or none (state files only, nothing recorded)")
+	fs.StringVar(&rf.dataDir, "data-dir", "data", "folder of the SQLite store, the recorder's spool and the state files")
 	fs.Uint64Var(&rf.seed, "seed", 1, "simulator seed: the same seed gives the same market")
 	rf.pace.d = 6 * time.Second
 	fs.Var(&rf.pace, "pace", "wall time one simulated trading session takes")
@@ -53,7 +55,7 @@ func runCmd(ctx context.Context, m *Main, args []string) error {
 	rf.every.d = 10 * time.Second
 	fs.Var(&rf.every, "report-every", "how often each strategy's P&L is logged")
 	fs.BoolVar(&rf.watch, "watch", true, "reload a strategy when its file changes (--watch=false to turn off)")
-	fs.StringVar(&rf.stateDir, "state-dir", statefile.DefaultDir, "folder where each strategy's on_stop state is kept between runs")
+	fs.StringVar(&rf.stateDir, "state-dir", "", "with --store none: folder of each strategy's on_stop state (default DATA-DIR/state)")
 	sf.register(fs)
 	lf.register(fs)
 	if help, err := parse(fs, args); help || err != nil {
@@ -76,8 +78,8 @@ func (r *runFlags) validate() error {
 		return &exitError{code: 2, msg: fmt.Sprintf("run: --feed %q: want one of %v", r.feed, feedNames())}
 	case r.broker != "paper":
 		return &exitError{code: 2, msg: fmt.Sprintf("run: --broker %q: the built-in broker is paper", r.broker)}
-	case r.store != "none":
-		return &exitError{code: 2, msg: fmt.Sprintf("run: --store %q: the built-in store is none", r.store)}
+	case r.dataDir == "":
+		return &exitError{code: 2, msg: "run: --data-dir must not be empty"}
 	case r.warmup < 0:
 		return &exitError{code: 2, msg: "run: --warmup must not be negative"}
 	}
@@ -93,54 +95,91 @@ func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strat
 		}
 		defer w.Close()
 	}
-	states, err := statefile.Open(rf.stateDir)
-	if err != nil {
-		return fmt.Errorf("run: %w", err)
-	}
-	srcs, err := load.Strategies([]string{rf.scripts})
+	stg, err := openStorage(ctx, rf, log)
 	if err != nil {
 		return err
+	}
+	err = runWith(ctx, m, log, rf, sf, stg, w)
+	return errors.Join(err, stg.close(ctx))
+}
+
+// setup is a run ready to start: the strategies, restored, in an engine,
+// and the feed.
+type setup struct {
+	eng    *engine.Engine
+	feed   feed
+	srcs   []load.Source
+	metas  []script.Meta
+	base   script.Options
+	params load.Params
+}
+
+// prepare loads the strategies, restores what the last run left in the
+// store (or the state files) and builds the engine and the feed.
+func prepare(ctx context.Context, log zerolog.Logger, rf runFlags, sf strategyFlags, stg *storage) (*setup, error) {
+	srcs, err := load.Strategies([]string{rf.scripts})
+	if err != nil {
+		return nil, err
 	}
 	params, err := load.ParseParams(sf.params)
 	if err != nil {
-		return &exitError{code: 2, msg: err.Error()}
+		return nil, &exitError{code: 2, msg: err.Error()}
 	}
-	base := script.Options{Budget: sf.budget.d, MaxFailures: sf.maxFailures}
-	specs, metas, err := load.Specs(srcs, params, base, log)
+	su := &setup{srcs: srcs, params: params, base: script.Options{Budget: sf.budget.d, MaxFailures: sf.maxFailures}}
+	specs, metas, err := load.Specs(srcs, params, su.base, log)
+	if err != nil {
+		return nil, err
+	}
+	su.metas = metas
+	if err := restoreStates(ctx, stg.states, specs, metas); err != nil {
+		return nil, err
+	}
+	var back restored
+	if stg.st != nil {
+		if back, err = restoreAccounts(ctx, stg.st, specs, names(metas), sf.cash, log); err != nil {
+			return nil, err
+		}
+	}
+	su.eng, err = engine.New(engine.Config{Strategies: specs, Cash: sf.cash, Limits: &sf.risk.l, Log: log,
+		Sink: stg.sink(), Journal: stg.journal(), LastOrderID: back.lastID})
+	if err != nil {
+		return nil, err
+	}
+	if su.feed, err = openFeed(ctx, rf, metas, log); err != nil {
+		return nil, err
+	}
+	return su, resumeSim(su.feed, rf, metas, back.latest, log)
+}
+
+// runWith runs the engine until ctx ends, then stops it, saves each
+// strategy's state and prints the summary.
+func runWith(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strategyFlags, stg *storage, w *watch.Watcher) error {
+	su, err := prepare(ctx, log, rf, sf, stg)
 	if err != nil {
 		return err
 	}
-	if err := restoreStates(ctx, states, specs, metas); err != nil {
-		return err
-	}
-	eng, err := engine.New(engine.Config{Strategies: specs, Cash: sf.cash, Limits: &sf.risk.l, Log: log, Sink: live.LogSink{Log: log}})
-	if err != nil {
-		return err
-	}
-	feed, err := openFeed(ctx, rf, metas, log)
-	if err != nil {
-		return err
-	}
+	eng := su.eng
 	if err := eng.Start(); err != nil {
 		return err
 	}
-	first, n := feed.warm(eng)
-	log.Info().Int("strategies", len(specs)).Int("warmup_ticks", n).Str("feed", rf.feed).Str("broker", rf.broker).
+	first, n := su.feed.warm(eng)
+	log.Info().Int("strategies", len(su.metas)).Int("warmup_ticks", n).Str("feed", rf.feed).Str("broker", rf.broker).
 		Bool("watch", rf.watch).Msg("running; Ctrl-C stops")
-	ticks := make(chan market.Tick, 1024)
+	raw, ticks := make(chan market.Tick, 1024), make(chan market.Tick, 1024)
 	feedErr := make(chan error, 1)
 	go func() {
 		// A feed that fails closes the channel, which ends the live loop.
-		if err := feed.run(ctx, ticks); ctx.Err() == nil {
+		if err := su.feed.run(ctx, raw); ctx.Err() == nil {
 			feedErr <- err
-			close(ticks)
+			close(raw)
 		}
 	}()
-	cfg := live.Config{Ticks: ticks, Clock: feed.clock(), Report: rf.every.d, Log: log}
+	go stg.tee(ctx, raw, ticks)
+	cfg := live.Config{Ticks: ticks, Clock: su.feed.clock(), Report: rf.every.d, Log: log}
 	if w != nil {
-		rl := reload.New(eng, reload.Config{Dir: rf.scripts, Base: base, Params: params, Log: log})
-		for i, src := range srcs {
-			rl.Track(src, metas[i])
+		rl := reload.New(eng, reload.Config{Dir: rf.scripts, Base: su.base, Params: su.params, Log: log})
+		for i, src := range su.srcs {
+			rl.Track(src, su.metas[i])
 		}
 		cfg.Do = reloads(ctx, w, rl)
 	}
@@ -151,7 +190,7 @@ func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strat
 	default:
 	}
 	stopErr := eng.Stop()
-	saveErr := saveStates(context.WithoutCancel(ctx), states, eng.Results())
+	saveErr := saveStates(context.WithoutCancel(ctx), stg.states, eng.Results())
 	rep := replay.Summarize([]string{"sim"}, first, eng.Now(), n+live, eng.Results())
 	if werr := rep.WriteSummary(m.Stdout); werr != nil {
 		return werr
@@ -175,7 +214,7 @@ func reloads(ctx context.Context, w *watch.Watcher, rl *reload.Reloader) <-chan 
 }
 
 // restoreStates hands each strategy what its on_stop returned in the last run.
-func restoreStates(ctx context.Context, states *statefile.Dir, specs []engine.Spec, metas []script.Meta) error {
+func restoreStates(ctx context.Context, states stateKeeper, specs []engine.Spec, metas []script.Meta) error {
 	for i := range specs {
 		st, ok, err := states.LoadState(ctx, metas[i].Name)
 		if err != nil {
@@ -189,7 +228,7 @@ func restoreStates(ctx context.Context, states *statefile.Dir, specs []engine.Sp
 }
 
 // saveStates keeps each strategy's on_stop table for the next run.
-func saveStates(ctx context.Context, states *statefile.Dir, results []engine.Result) error {
+func saveStates(ctx context.Context, states stateKeeper, results []engine.Result) error {
 	var errs []error
 	for _, r := range results {
 		if r.State != nil {
@@ -215,4 +254,29 @@ func simSymbols(metas []script.Meta) []market.Symbol {
 		}
 	}
 	return out
+}
+
+func names(metas []script.Meta) []string {
+	out := make([]string, len(metas))
+	for i, m := range metas {
+		out[i] = m.Name
+	}
+	return out
+}
+
+// resumeSim starts the simulated market just after the last fill or order
+// the store holds, so a restarted host finds the market where it left it
+// (same seed, same KST day: its working orders still work).
+func resumeSim(fd feed, rf runFlags, metas []script.Meta, latest time.Time, log zerolog.Logger) error {
+	f, ok := fd.(*simFeed)
+	if !ok || !latest.After(sim.DefaultStart()) {
+		return nil
+	}
+	s, err := sim.New(sim.Config{Seed: rf.seed, Symbols: instruments(simSymbols(metas)), Start: latest.Add(time.Second)})
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	f.s = s
+	log.Info().Time("from", latest.Add(time.Second)).Msg("simulated market resumes after the stored run")
+	return nil
 }

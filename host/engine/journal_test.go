@@ -21,7 +21,9 @@ type trail struct {
 	failWith error // SaveOrder fails with it when set
 }
 
-func (j *trail) add(format string, args ...any) { j.lines = append(j.lines, fmt.Sprintf(format, args...)) }
+func (j *trail) add(format string, args ...any) {
+	j.lines = append(j.lines, fmt.Sprintf(format, args...))
+}
 
 func (j *trail) SaveOrder(o market.Order) error {
 	if j.failWith != nil {

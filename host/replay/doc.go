@@ -17,6 +17,8 @@
 //   - the bar's volume is split in four equal parts, the remainder going to
 //     the close tick, so the ticks add up to the bar's volume exactly.
 //
-// Ticks from several files are merged by time; ticks with equal times keep
-// the order of the files on the command line, then of the rows in a file.
+// Ticks from several files are merged by time; ticks with equal times are
+// ordered by symbol, then keep the order of the files on the command line,
+// then of the rows in a file. ReadStore gives the same tape from a store
+// that holds the same data (see mergeTapes).
 package replay

@@ -1,13 +1,17 @@
 package replay
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/qbtrading/qb/lib/market"
 )
 
-// mergeTapes joins the ticks of several files into one tape ordered by time.
-// The sort is stable, so equal times keep file order, then row order.
+// mergeTapes joins the ticks of several files into one tape ordered by
+// time. Ticks with equal times are ordered by symbol, then keep the order
+// of the files, then of the rows in a file (the sort is stable). A store
+// returns ties by symbol, then seq, which `qb import` sets to the row
+// order: the same tape either way.
 func mergeTapes(tapes [][]market.Tick) []market.Tick {
 	n := 0
 	for _, t := range tapes {
@@ -17,6 +21,11 @@ func mergeTapes(tapes [][]market.Tick) []market.Tick {
 	for _, t := range tapes {
 		out = append(out, t...)
 	}
-	slices.SortStableFunc(out, func(a, b market.Tick) int { return a.Time.Compare(b.Time) })
+	slices.SortStableFunc(out, func(a, b market.Tick) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Symbol, b.Symbol)
+	})
 	return out
 }

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/host/engine"
+	"github.com/qbtrading/qb/host/live"
+	"github.com/qbtrading/qb/host/record"
+	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/market"
+	"github.com/qbtrading/qb/sqldb"
+)
+
+// storeNone is the --store value that keeps no database (state in files).
+const storeNone = "none"
+
+// storeTarget resolves --store: empty means the SQLite file in the data
+// directory.
+func storeTarget(store, dataDir string) string {
+	if store == "" {
+		return filepath.Join(dataDir, "qb.db")
+	}
+	return store
+}
+
+// isPostgres reports whether target names a PostgreSQL server.
+func isPostgres(target string) bool {
+	return strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://")
+}
+
+// redact hides a URL's password, for logs and reports.
+func redact(target string) string {
+	if !isPostgres(target) {
+		return target
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// openStore opens the store --store names, applying migrations, and says
+// once which engine it runs on.
+func openStore(ctx context.Context, target string, log zerolog.Logger) (sqldb.Store, error) {
+	if !isPostgres(target) {
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	st, err := sqldb.Open(ctx, target, sqldb.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", redact(target), err)
+	}
+	ev := log.Info().Str("store", redact(target)).Str("mode", string(st.Mode()))
+	if st.Mode() == sqldb.ModePostgres {
+		ev = ev.Str("note", "TimescaleDB is not installed: plain PostgreSQL tables, retention by qb's own delete")
+	}
+	ev.Msg("store opened")
+	return st, nil
+}
+
+// recStore gives a Store the recorder's WriteEvents, into system_logs.
+type recStore struct{ sqldb.Store }
+
+func (s recStore) WriteEvents(ctx context.Context, events []record.Event) error {
+	out := make([]sqldb.Event, len(events))
+	for i, e := range events {
+		out[i] = sqldb.Event{Time: e.Time, Component: e.Component, Level: e.Level, Message: e.Message, Details: e.Details}
+	}
+	return s.LogEvents(ctx, out)
+}
+
+// journalTimeout bounds one durable write: the engine waits for it, and a
+// store that cannot take an order in this time gets the order rejected.
+const journalTimeout = 10 * time.Second
+
+// journal is the engine's Journal on the recorder's durable path, which
+// retries with backoff within the timeout.
+type journal struct{ rec *record.Recorder }
+
+var _ engine.Journal = journal{}
+
+func (j journal) SaveOrder(o market.Order) error {
+	ctx, cancel := context.WithTimeout(context.Background(), journalTimeout)
+	defer cancel()
+	return j.rec.SaveOrder(ctx, o)
+}
+
+func (j journal) SaveFill(f market.Fill) error {
+	ctx, cancel := context.WithTimeout(context.Background(), journalTimeout)
+	defer cancel()
+	return j.rec.SaveFill(ctx, f)
+}
+
+func (j journal) SavePosition(strategy string, p market.Position) error {
+	ctx, cancel := context.WithTimeout(context.Background(), journalTimeout)
+	defer cancel()
+	return j.rec.SavePosition(ctx, strategy, p)
+}
+
+// recordSink logs fills and rejections (live.LogSink) and records closed
+// bars. Orders and fills reach the store through the journal instead.
+type recordSink struct {
+	log live.LogSink
+	rec *record.Recorder
+}
+
+func (s recordSink) Publish(ev *engine.Event) {
+	s.log.Publish(ev)
+	if ev.Kind == engine.EventBar {
+		s.rec.Bar(&ev.Bar)
+	}
+}
+
+// storeStates keeps strategy state in the store's strategy_state table.
+type storeStates struct {
+	st  sqldb.Store
+	rec *record.Recorder
+}
+
+func (s storeStates) LoadState(ctx context.Context, name string) (script.State, bool, error) {
+	raw, ok, err := s.st.LoadStrategyState(ctx, name)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	var st any
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return nil, false, fmt.Errorf("load state of %s: %w", name, err)
+	}
+	return st, true, nil
+}
+
+func (s storeStates) SaveState(ctx context.Context, name string, st script.State) error {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("save state of %s: %w", name, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, journalTimeout)
+	defer cancel()
+	return s.rec.SaveStrategyState(ctx, name, raw)
+}
