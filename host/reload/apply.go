@@ -3,6 +3,7 @@ package reload
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/qbtrading/qb/host/engine"
@@ -88,12 +89,16 @@ func (r *Reloader) swap(file string, code []byte, hash [32]byte) {
 	if err != nil && isLoadError(err) {
 		r.counts.Rejected++
 		e.status.Rejected = &Rejection{Version: old.Version + 1, Hash: hash, Err: err, At: r.cfg.Now()}
-		e.rejected = code
+		e.rejected, e.conflict = code, ""
+		var inUse *nameInUseError
+		if errors.As(err, &inUse) {
+			e.conflict = inUse.Name
+		}
 		ev.Str("status", e.status.String()).Msg("reload rejected; the running version stays")
 		return
 	}
 	if e.status.Rejected == nil || e.status.Rejected.Hash == hash {
-		e.rejected, e.status.Rejected = nil, nil // the file on disk is what runs now
+		e.rejected, e.status.Rejected, e.conflict = nil, nil, "" // the file on disk is what runs now
 	}
 	e.src, e.needs = code, watch.RequiresAll(r.cfg.Dir, code)
 	e.status.Version, e.status.Hash, e.status.Name = old.Version+1, hash, meta.Name
@@ -128,20 +133,69 @@ func (r *Reloader) install(e *entry, spec engine.Spec, meta script.Meta) error {
 	if !e.status.Removed && e.status.Name == meta.Name {
 		return r.eng.Replace(meta.Name, spec)
 	}
+	// Checked before the old version stops: a name another file runs
+	// would make Add fail and leave this file running nothing.
+	if other := r.runner(meta.Name, e); other != nil {
+		return loadError{&nameInUseError{File: e.status.File, Name: meta.Name, Other: other.status.File}}
+	}
 	if !e.status.Removed {
 		r.stop(e)
 	}
-	return r.eng.Add(spec)
+	if err := r.eng.Add(spec); err != nil {
+		return loadError{err} // Add installs nothing when it fails
+	}
+	return nil
+}
+
+// runner is the entry other than self that runs the strategy called name.
+func (r *Reloader) runner(name string, self *entry) *entry {
+	for _, e := range r.byFile {
+		if e != self && !e.status.Removed && e.status.Name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// nameInUseError rejects a file that declares the name of a strategy
+// another file runs. The file is tried again when that strategy stops, so
+// a file renamed and edited in one go runs once its old name is gone.
+type nameInUseError struct {
+	File, Name, Other string
+}
+
+func (e *nameInUseError) Error() string {
+	return fmt.Sprintf("%s: strategy name %q is already run by %s; a second file cannot run it", e.File, e.Name, e.Other)
 }
 
 // remove stops the strategy of a deleted file and reports what it held.
 func (r *Reloader) remove(c watch.Change) {
 	e := r.byFile[c.Path]
-	if e == nil || e.status.Removed {
+	if e == nil {
+		return
+	}
+	e.rejected, e.status.Rejected, e.conflict = nil, nil, "" // nothing on disk is rejected now
+	if e.status.Version == 0 {
+		delete(r.byFile, c.Path) // it never ran: nothing to report
+		return
+	}
+	if e.status.Removed {
 		return
 	}
 	r.stop(e)
 	r.counts.Removed++
+	r.retryName(e.status.Name)
+}
+
+// retryName starts the files that were rejected because the strategy
+// called name ran from another file, now that it has stopped; the first
+// by path wins, the others are rejected again.
+func (r *Reloader) retryName(name string) {
+	for _, file := range sortedKeys(r.byFile) {
+		if e := r.byFile[file]; e.conflict == name && e.rejected != nil {
+			r.swap(file, e.rejected, hashOf(e.rejected))
+		}
+	}
 }
 
 func (r *Reloader) stop(e *entry) {

@@ -28,6 +28,10 @@
 //     running untouched; otherwise a rename is a removal plus an addition.
 //   - A new name in an edited file is a new strategy: the old one is removed
 //     and the new one added.
+//   - A file that declares the name of a strategy another file runs is
+//     rejected ("not running, v1 rejected: … is already run by …"); it is
+//     tried again when that strategy's file goes away, so a file renamed
+//     and edited in one go runs from its new name on its old account.
 //
 // Every reload is logged (strategy, old and new content hash, duration,
 // result) and counted; Status and Counters are the one place later parts

@@ -47,6 +47,7 @@ type entry struct {
 	src      []byte   // the running version's source, to rebuild on a module change
 	needs    []string // modules it requires, directly or not
 	rejected []byte   // the last rejected source, retried when a module it needs changes
+	conflict string   // the strategy name another file ran when rejected was tried
 }
 
 // New returns a Reloader for eng. Track the strategies loaded at start
