@@ -20,6 +20,7 @@ import (
 	"github.com/qbtrading/qb/host/load"
 	"github.com/qbtrading/qb/host/reload"
 	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/host/statefile"
 	"github.com/qbtrading/qb/host/watch"
 	"github.com/qbtrading/qb/lib/market"
 )
@@ -69,6 +70,9 @@ type hostOptions struct {
 	// batch, when set, is called as each watch batch reaches the host,
 	// before it is queued for the engine's goroutine.
 	batch func(received time.Time)
+	// states, when set, hands each strategy its state from the folder at
+	// start, as qb run does between runs.
+	states *statefile.Dir
 }
 
 // newHost writes files (relative path → source) into a fresh scripts
@@ -106,6 +110,17 @@ func newHostIn(t testing.TB, dir string, files map[string]string, opt hostOption
 	specs, metas, err := load.Specs(srcs, load.Params{}, base, log)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if opt.states != nil { // as run.go's restoreStates
+		for i := range specs {
+			st, ok, err := opt.states.LoadState(ctx, metas[i].Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				specs[i].State = st
+			}
+		}
 	}
 	if h.eng, err = engine.New(engine.Config{Strategies: specs, Log: log}); err != nil {
 		t.Fatal(err)
@@ -332,3 +347,5 @@ type reloadCounters = reload.Counters
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
 
 func baseWithMaxFailures(n int) script.Options { return script.Options{MaxFailures: n} }
+
+func removeFile(h *host, rel string) error { return os.Remove(h.path(rel)) }

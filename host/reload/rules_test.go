@@ -292,3 +292,35 @@ return s
 		t.Errorf("final state %#v\nwant %#v", r.State, want)
 	}
 }
+
+// TestBrokenModule saves a module with a syntax error: the strategies that
+// require it keep running their version, their status names the module's
+// file and line, and fixing the module reloads them.
+func TestBrokenModule(t *testing.T) {
+	h := newHost(t, map[string]string{
+		"a.lua":          sprintf(sized, "a"),
+		"c.lua":          probe("c", 1),
+		"lib/sizing.lua": "return { lot = 1 }\n",
+	}, hostOptions{})
+	h.feed(2)
+	h.write("lib/sizing.lua", "return {\n  lot = = 2 }\n")
+	h.until("a's reload to be rejected", false, func() bool { return h.status("a.lua").Rejected != nil })
+	st := h.status("a.lua")
+	if !strings.HasPrefix(st.String(), "running v1, v2 rejected: ") || !strings.Contains(st.String(), "sizing.lua:2") {
+		t.Errorf("a status %q, want running v1 with v2 rejected at sizing.lua:2", st)
+	}
+	if st := h.status("c.lua"); st.String() != "running v1" {
+		t.Errorf("c status %q: it requires nothing", st)
+	}
+	h.write("lib/sizing.lua", "return { lot = 3 }\n")
+	h.untilVersion("a.lua", 2)
+	if st := h.status("a.lua"); st.String() != "running v2" {
+		t.Errorf("after the fix a's status is %q, want running v2", st)
+	}
+	if n := h.logs.logged("start", map[string]any{"strategy": "a", "lot": 3.0}); n != 1 {
+		t.Errorf("a started %d times with lot 3, want once", n)
+	}
+	if c := h.counters(); c.Rejected != 1 || c.Reloaded != 1 {
+		t.Errorf("counters %+v, want 1 rejected and 1 reloaded", c)
+	}
+}
