@@ -33,6 +33,7 @@ func commands() []command {
 		{"check", "compile and check strategy files", "qb check FILE...", checkCmd},
 		{"migrate", "apply the store's schema migrations and show their status", "qb migrate [--store URL] [--status]", migrateCmd},
 		{"import", "load CSV files of ticks or bars into the store", "qb import [--store URL] FILE...", importCmd},
+		{"kis-server", "run a local KIS protocol server (paper account, streamed trades) to try --feed kis", "qb kis-server [--data FILE] [flags]", kisServerCmd},
 		{"version", "print the version", "qb version", versionCmd},
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,7 +28,7 @@ type feed interface {
 }
 
 // feedNames are the values --feed takes.
-func feedNames() []string { return []string{"sim"} }
+func feedNames() []string { return []string{"sim", "kis"} }
 
 // openFeed opens the feed --feed names.
 func openFeed(ctx context.Context, rf runFlags, metas []script.Meta, log zerolog.Logger) (feed, error) {
@@ -38,8 +39,13 @@ func openFeed(ctx context.Context, rf runFlags, metas []script.Meta, log zerolog
 			return nil, fmt.Errorf("run: %w", err)
 		}
 		return &simFeed{s: s, warmup: rf.warmup, pace: rf.pace.d}, nil
+	case "kis":
+		if rf.kis == nil {
+			return nil, errors.New("run: --feed kis: no KIS session")
+		}
+		return rf.kis.subscribe(ctx, metas)
 	}
-	return nil, &exitError{code: 2, msg: fmt.Sprintf("run: --feed %q: want sim", rf.feed)}
+	return nil, &exitError{code: 2, msg: fmt.Sprintf("run: --feed %q: want one of %v", rf.feed, feedNames())}
 }
 
 // simFeed is the seeded simulated market: warmup sessions at once, then one

@@ -25,6 +25,8 @@ type runFlags struct {
 	scripts  string
 	feed     string
 	broker   string
+	live     bool        // --broker kis: real money, said out loud
+	kis      *kisSession // the KIS client and session when --feed or --broker uses KIS
 	store    string
 	dataDir  string
 	seed     uint64
@@ -43,8 +45,9 @@ func runCmd(ctx context.Context, m *Main, args []string) error {
 		lf logFlags
 	)
 	fs.StringVar(&rf.scripts, "scripts", "scripts", "folder of strategy files (subfolders hold require modules)")
-	fs.StringVar(&rf.feed, "feed", "sim", "market data: sim (a seeded simulated KRX market)")
-	fs.StringVar(&rf.broker, "broker", "paper", "where orders go: paper (simulated fills on the feed's trades)")
+	fs.StringVar(&rf.feed, "feed", "sim", "market data: sim (a seeded simulated KRX market) or kis (KIS real-time trades; KIS_* environment)")
+	fs.StringVar(&rf.broker, "broker", "paper", "where orders go: paper (simulated fills on the feed's trades), kis-paper (KIS paper account) or kis (real money, with --live)")
+	fs.BoolVar(&rf.live, "live", false, "allow --broker kis to trade real money (also needs KIS_ENV=real)")
 	fs.StringVar(&rf.store, "store", "", "where ticks, bars, orders, fills, positions and state are kept: a SQLite file (default DATA-DIR/qb.db),\n"+
 		"postgres://user@host:port/db (password from PGPASSWORD), or none (state files only, nothing recorded)")
 	fs.StringVar(&rf.dataDir, "data-dir", "data", "folder of the SQLite store, the recorder's spool and the state files")
@@ -76,8 +79,10 @@ func (r *runFlags) validate() error {
 	switch {
 	case !slices.Contains(feedNames(), r.feed):
 		return &exitError{code: 2, msg: fmt.Sprintf("run: --feed %q: want one of %v", r.feed, feedNames())}
-	case r.broker != "paper":
-		return &exitError{code: 2, msg: fmt.Sprintf("run: --broker %q: the built-in broker is paper", r.broker)}
+	case !slices.Contains(brokerNames(), r.broker):
+		return &exitError{code: 2, msg: fmt.Sprintf("run: --broker %q: want one of %v", r.broker, brokerNames())}
+	case r.broker == "kis" && !r.live:
+		return &exitError{code: 2, msg: "run: --broker kis trades real money: add --live (and set KIS_ENV=real) to mean it; --broker kis-paper uses a paper account"}
 	case r.dataDir == "":
 		return &exitError{code: 2, msg: "run: --data-dir must not be empty"}
 	case r.warmup < 0:
@@ -95,6 +100,12 @@ func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strat
 		}
 		defer w.Close()
 	}
+	kx, err := openKIS(ctx, m, rf, log)
+	if err != nil {
+		return err
+	}
+	defer kx.close()
+	rf.kis = kx
 	stg, err := openStorage(ctx, rf, log)
 	if err != nil {
 		return err
@@ -140,8 +151,11 @@ func prepare(ctx context.Context, log zerolog.Logger, rf runFlags, sf strategyFl
 			return nil, err
 		}
 	}
+	if err := rf.kis.restore(ctx, specs, metas); err != nil {
+		return nil, err
+	}
 	su.eng, err = engine.New(engine.Config{Strategies: specs, Cash: sf.cash, Limits: &sf.risk.l, Log: log,
-		Sink: stg.sink(), Journal: stg.journal(), LastOrderID: back.lastID})
+		Sink: stg.sink(), Journal: stg.journal(), LastOrderID: back.lastID, NewBroker: rf.kis.newBroker()})
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +197,7 @@ func runWith(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf s
 		}
 		cfg.Do = reloads(ctx, w, rl)
 	}
+	cfg.Do = rf.kis.work(ctx, eng, cfg.Do)
 	live, err := live.Run(ctx, eng, cfg)
 	select {
 	case ferr := <-feedErr:

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qbtrading/qb/lib/kis"
+	"github.com/qbtrading/qb/lib/kis/kistest"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// kisBot buys 10 shares on its first trade and sells 4 on its fourth, and
+// logs its books when it stops.
+const kisBot = `local s = {name='kisbot', symbols={'005930'}, timeframe='1m'}
+local n = 0
+function s.on_tick(ctx, t)
+  n = n + 1
+  if n == 1 then ctx.buy('005930', 10) end
+  if n == 4 then ctx.sell('005930', 4) end
+end
+function s.on_stop(ctx)
+  ctx.log.info('final', {cash = ctx.cash(), qty = ctx.position('005930').qty})
+end
+return s
+`
+
+// kisServer starts a protocol server and returns the environment that
+// points qb at it.
+func kisServer(t *testing.T, opt kistest.Options) (*kistest.Server, func(string) string) {
+	t.Helper()
+	srv, err := kistest.New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	o := srv.Options()
+	env := map[string]string{kis.EnvEnv: o.Env.String(), kis.EnvBaseURL: srv.URL(), kis.EnvWSURL: srv.WSURL(),
+		kis.EnvAppKey: o.AppKey, kis.EnvAppSecret: o.AppSecret, kis.EnvAccount: o.Account, kis.EnvHTSID: o.HTSID}
+	return srv, func(k string) string { return env[k] }
+}
+
+// startRun runs qb with args and getenv in the background; stop cancels it
+// and returns its error.
+func startRun(t *testing.T, getenv func(string) string, args ...string) (out *syncBuffer, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out = &syncBuffer{}
+	m := &Main{Stdout: out, Stderr: out, Getenv: getenv}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, args) }()
+	return out, func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			t.Fatal("qb run did not stop")
+			return nil
+		}
+	}
+}
+
+func waitUntil(t *testing.T, what string, out *syncBuffer, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 15 s for %s; output:\n%s", what, out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// jsonLines returns the log records with the given message.
+func jsonLines(t *testing.T, out, msg string) []map[string]any {
+	t.Helper()
+	var recs []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var r map[string]any
+		if json.Unmarshal(sc.Bytes(), &r) == nil && r["message"] == msg {
+			recs = append(recs, r)
+		}
+	}
+	return recs
+}
+
+// qb run --feed kis --broker kis-paper against the protocol server: trades
+// reach the strategy, its orders reach the server, the execution notices
+// come back as fills, and the engine's books end where the server's are.
+// All the while nothing secret is logged.
+func TestRunKISPaperEndToEnd(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{Cash: 10_000_000})
+	dir := t.TempDir()
+	writeScript(t, dir, "kisbot.lua", kisBot)
+	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis-paper", "--scripts", dir,
+		"--store", "none", "--state-dir", t.TempDir(), "--watch=false", "--log-format", "json", "--log-level", "debug")
+	o := srv.Options()
+	waitUntil(t, "subscriptions", out, func() bool {
+		return srv.Subscribers(kis.TRTrade, "005930") == 1 && srv.Subscribers(kis.TRNoticePaper, o.HTSID) == 1
+	})
+	price := int64(70_000)
+	trade := func() {
+		srv.Publish(market.Tick{Time: time.Now(), Symbol: "005930", Price: price, Volume: 100})
+		price += 100
+	}
+	fills := func(n int) func() bool { return func() bool { return len(jsonLines(t, out.String(), "fill")) == n } }
+	trade() // the strategy buys
+	waitUntil(t, "the buy at the server", out, func() bool { return len(srv.Orders()) == 1 })
+	trade() // it fills at 70,100
+	waitUntil(t, "the buy's fill in the engine", out, fills(1))
+	trade()
+	trade() // the fourth: it sells
+	waitUntil(t, "the sell at the server", out, func() bool { return len(srv.Orders()) == 2 })
+	trade() // it fills at 70,400
+	waitUntil(t, "the sell's fill in the engine", out, fills(2))
+	if err := stop(); err != nil {
+		t.Fatalf("qb run: %v\n%s", err, out.String())
+	}
+	logs := out.String()
+
+	final := jsonLines(t, logs, "final")
+	if len(final) != 1 {
+		t.Fatalf("%d final lines:\n%s", len(final), logs)
+	}
+	var costs float64
+	for _, f := range jsonLines(t, logs, "fill") {
+		costs += f["fee"].(float64) + f["tax"].(float64)
+	}
+	qty, _ := srv.Position("005930")
+	cash, held := final[0]["cash"].(float64), final[0]["qty"].(float64)
+	// kistest charges no fees; the engine books KRX's.
+	if int64(cash+costs) != srv.Cash() || int64(held) != qty || qty != 6 {
+		t.Fatalf("engine cash %v + fees %v, %v shares; server cash %d, %d shares", cash, costs, held, srv.Cash(), qty)
+	}
+	if want := int64(10_000_000 - 10*70_100 + 4*70_400); srv.Cash() != want {
+		t.Fatalf("server cash %d, want %d", srv.Cash(), want)
+	}
+
+	t.Run("no secret in the logs", func(t *testing.T) {
+		for _, s := range srv.Secrets() {
+			if strings.Contains(logs, s) {
+				t.Errorf("log output contains credential %s", kis.Mask(s))
+			}
+		}
+		if !strings.Contains(logs, `"venue":"kis"`) {
+			t.Error("no KIS log line was captured: the check proves nothing")
+		}
+	})
+}
+
+// ALREADY IN USE: another process holds the app key's session; the run
+// ends at once, non-zero, saying so.
+func TestRunKISAlreadyInUse(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{})
+	srv.SetAlreadyInUse(true)
+	dir := t.TempDir()
+	writeScript(t, dir, "kisbot.lua", kisBot)
+	var out syncBuffer
+	m := &Main{Stdout: &out, Stderr: &out, Getenv: getenv}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := m.Run(ctx, []string{"run", "--feed", "kis", "--scripts", dir, "--store", "none", "--state-dir", t.TempDir(),
+		"--watch=false", "--log-format", "json"})
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("run ended with %v (ctx %v), want the ALREADY IN USE error", err, ctx.Err())
+	}
+	if !strings.Contains(err.Error(), "another program holds this app key") || exitCode(err) == 0 {
+		t.Fatalf("error %q (exit %d)", err, exitCode(err))
+	}
+}
+
+func TestRunBrokerRefusals(t *testing.T) {
+	_, paperEnv := kisServer(t, kistest.Options{})
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"kis without --live", []string{"--broker", "kis"}, "--broker kis trades real money: add --live"},
+		{"kis --live on a paper env", []string{"--broker", "kis", "--live"}, "needs KIS_ENV=real"},
+		{"--live with kis-paper", []string{"--broker", "kis-paper", "--live"}, "--live is for --broker kis"},
+		{"unknown broker", []string{"--broker", "ib"}, "want one of [paper kis-paper kis]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out syncBuffer
+			m := &Main{Stdout: &out, Stderr: &out, Getenv: paperEnv}
+			args := append([]string{"run", "--scripts", t.TempDir(), "--store", "none", "--state-dir", t.TempDir()}, tc.args...)
+			err := m.Run(context.Background(), args)
+			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err %v (exit %d), want exit 2 and %q", err, exitCode(err), tc.want)
+			}
+		})
+	}
+}
