@@ -97,6 +97,12 @@ func TestEditorSaves(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := probeHost(t, nil, hostOptions{})
 			checkSwapped(t, h, func() { tc.save(t, h, "probe.lua", probe("probe", 2)) })
+			// Only a writer stalled mid-file for longer than the debounce
+			// (a loaded machine) may show the watcher a half-written version,
+			// which is rejected while the running one stays.
+			if c := h.counters(); c.Rejected != 0 && tc.name != "truncate then write in chunks" {
+				t.Errorf("counters %+v: a complete save was rejected", c)
+			}
 		})
 	}
 	// A Kubernetes ConfigMap or a deploy script swaps a symlink: the
@@ -143,7 +149,7 @@ func checkSwapped(t *testing.T, h *host, save func()) {
 	if st.Removed || st.Rejected != nil || st.String() != "running v2" {
 		t.Fatalf("status %q (removed %v), want running v2", st, st.Removed)
 	}
-	if c := h.counters(); c.Reloaded != 1 || c.Added+c.Removed+c.Rejected+c.Renamed != 0 {
+	if c := h.counters(); c.Reloaded != 1 || c.Added+c.Removed+c.Renamed != 0 {
 		t.Errorf("counters %+v, want one reload and nothing else", c)
 	}
 	starts := h.logs.lines("start", map[string]any{"strategy": "probe", "v": 2.0})

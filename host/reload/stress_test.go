@@ -102,8 +102,14 @@ func TestReloadWhileStreaming(t *testing.T) {
 	last := f.sent.Load()
 	h.until("more ticks for the last version", false, func() bool { return f.sent.Load() >= min(last+20, maxStreamTicks) })
 	n := f.halt()
-	if c := h.counters(); c.Reloaded != saves || c.Rejected != 0 {
+	// A writer stalled longer than the debounce (a loaded machine) lets the
+	// watcher read a half-written file: that version is rejected and the
+	// running one stays, as it should; the complete file follows.
+	if c := h.counters(); c.Reloaded != saves || c.Added+c.Removed+c.Renamed != 0 {
 		t.Errorf("counters %+v, want %d reloads", c, saves)
+	}
+	for _, l := range h.logs.lines("reload rejected; the running version stays", nil) {
+		t.Logf("rejected on the way: %v", l["error"])
 	}
 	r := h.stop()[0]
 	st, _ := r.State.(map[string]any)
