@@ -324,3 +324,23 @@ func TestBrokenModule(t *testing.T) {
 		t.Errorf("counters %+v, want 1 rejected and 1 reloaded", c)
 	}
 }
+
+// TestOldOnStopFails: when the running version's on_stop raises an error
+// the new version still goes in, starting with no state, on the same
+// account; the reload is logged as an error.
+func TestOldOnStopFails(t *testing.T) {
+	h := newHost(t, map[string]string{"probe.lua": strings.Replace(probe("probe", 1),
+		"function s.on_stop(ctx) return", "function s.on_stop(ctx) error(\"cannot stop\") return", 1)}, hostOptions{})
+	h.until("probe to hold 10 shares and rest a limit order", true, func() bool {
+		return accountOf(h.result("probe")) == account{qty: 10, orders: 2, fills: 1}
+	})
+	h.write("probe.lua", probe("probe", 2))
+	h.untilVersion("probe.lua", 2)
+	if n := h.logs.logged("start", map[string]any{"strategy": "probe", "v": 2.0, "from": 0.0, "qty": 10.0, "orders": 1.0}); n != 1 {
+		t.Errorf("v2 started %d times with no state, 10 shares and 1 order; want once\n%s", n, h.logs.String())
+	}
+	if n := h.logs.logged("strategy reloaded", map[string]any{"level": "error", "status": "running v2"}); n != 1 {
+		t.Errorf("%d error lines for the failed on_stop, want 1", n)
+	}
+	h.untilFirstTick("probe", 2)
+}
