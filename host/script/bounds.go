@@ -22,7 +22,7 @@ const (
 	maxResults = 8000
 	// maxSortLen is the longest list table.sort sorts: one sort is one Go
 	// call, uninterruptible with the default comparator.
-	maxSortLen = 1 << 17
+	maxSortLen = 1 << 16
 )
 
 // boundLibraries replaces the builtins whose cost grows with their

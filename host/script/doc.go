@@ -24,25 +24,41 @@
 //     time budget cannot interrupt, so string.match, gmatch, gfind and gsub
 //     raise an error saying so, and string.find searches plain text only
 //     (a pattern without magic characters, or plain=true).
-//   - Calls that build one big string in a single Go call are capped:
-//     string.rep at 1 MiB, table.concat at 16 MiB, and string.format
-//     widths and precisions at two digits (as in Lua 5.1).
+//   - Every builtin whose cost grows with its arguments is bounded so one
+//     Go call stays short (the budget cannot interrupt one): string.rep
+//     builds at most 1 MiB; string.format, table.concat, upper, lower and
+//     reverse at most 16 MiB; format widths and precisions have at most
+//     two digits, and format names tables instead of letting Go's fmt
+//     print their structure; unpack and string.byte return at most 8000
+//     values; table.sort sorts at most 2^16 elements (bounds.go).
 //   - math.random draws from a per-strategy generator seeded from
 //     Options.Seed (or the program's hash), so replays repeat exactly.
 //   - print and ctx.log go to Options.Log, at most 100 lines per hook call;
 //     the rest are counted in one warning.
+//   - Nothing is shared between strategies' states: each has its own
+//     globals, libraries, string metatable and ctx.
 //
-// gopher-lua has no memory limit per state: a script is treated as
-// trusted-but-buggy, not hostile. See HardenProcess for the one process-wide
-// setting a binary must make.
+// # Memory
+//
+// gopher-lua has no memory limit per state, so the watchdog watches the
+// process's allocations (runtime/metrics) while a hook runs, every 5 ms,
+// and aborts a call that allocates more than Options.CallMemory; and
+// after calls, at least once a second or after a quarter of Options.Memory
+// of allocations, the strategy walks what its state holds (globals, hook
+// upvalues, modules) to estimate what it retains. Either over budget stops
+// the strategy (KindMemory). HardenProcessWith sets a Go memory limit
+// under the process's cap.
 //
 // # Failures
 //
 // A runtime error or a timeout aborts the hook and is returned as an *Error
 // with the script's file and line; the host goes on. Failures are counted;
 // a successful call resets the count, and at Options.MaxFailures the
-// strategy pauses: the failing call returns KindPaused, Status says why,
-// Wants reports false and every hook is a no-op.
+// strategy pauses (stops): the failing call returns KindPaused, Status
+// says why (Cause: the limit; Reason and Last: the hook and file:line),
+// Wants reports false and every hook is a no-op. A memory failure stops
+// the strategy at once. Only a new Strategy (a reload, or the engine's
+// Restart) runs it again.
 //
 // After a timeout the LState cannot run again (its context is cancelled)
 // and may be half-updated, so it is discarded and rebuilt from the compiled

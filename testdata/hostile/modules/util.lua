@@ -1,0 +1,2 @@
+-- A harmless module the corpus may require.
+return { answer = 42 }
