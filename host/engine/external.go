@@ -81,6 +81,8 @@ func (e *Engine) BrokerUpdate(strategy string, id int64, status market.OrderStat
 // fees and position only.
 func (e *Engine) bookLate(s *strat, f *market.Fill) {
 	a := &s.acct
+	f.Strategy = s.name
+	e.journalFill(s, f)
 	y := e.symbol(f.Symbol)
 	p := a.positions[f.Symbol]
 	if p == nil {
@@ -92,7 +94,7 @@ func (e *Engine) bookLate(s *strat, f *market.Fill) {
 	if err := p.Apply(f); err != nil {
 		s.log.Error().Err(err).Msg("fill does not fit the position; booked on cash only")
 	}
-	f.Strategy = s.name
+	e.journalPosition(s, p)
 	a.value += (p.Qty - before) * y.last
 	a.cash += f.CashDelta()
 	a.fees += f.Fee

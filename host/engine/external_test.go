@@ -40,7 +40,7 @@ func liveEngine(t *testing.T) (*Engine, *venue, *[]market.Order, *[]market.Fill)
 	g.fill = func(f *market.Fill) error { fills = append(fills, *f); return nil }
 	sp := goSpec(g)
 	sp.New = func(h script.Host) (Strategy, error) { g.h = h; return &g, nil }
-	e, err := New(Config{Strategies: []Spec{sp}, Cash: 10_000_000,
+	e, err := New(Config{Strategies: []Spec{sp}, Cash: 10_000_000, Journal: &fillJournal{},
 		NewBroker: func(string) (Broker, error) { return v, nil }})
 	if err != nil {
 		t.Fatal(err)
@@ -133,4 +133,20 @@ func TestBrokerFillAfterCancelIsNotLost(t *testing.T) {
 	if r.Cash != 10_000_000-3*70_000 || r.Positions[0].Qty != 3 || len(*fills) != 1 {
 		t.Fatalf("late fill: cash %d positions %+v on_fill %d", r.Cash, r.Positions, len(*fills))
 	}
+	if j := e.cfg.Journal.(*fillJournal); len(j.fills) != 1 || len(j.positions) != 1 || j.positions[0].Qty != 3 {
+		t.Fatalf("journal has fills %+v positions %+v, want the late fill and its position", j.fills, j.positions)
+	}
+}
+
+// fillJournal keeps the fills and positions the engine stores.
+type fillJournal struct {
+	fills     []market.Fill
+	positions []market.Position
+}
+
+func (j *fillJournal) SaveOrder(market.Order) error { return nil }
+func (j *fillJournal) SaveFill(f market.Fill) error { j.fills = append(j.fills, f); return nil }
+func (j *fillJournal) SavePosition(_ string, p market.Position) error {
+	j.positions = append(j.positions, p)
+	return nil
 }
