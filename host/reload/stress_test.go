@@ -20,7 +20,8 @@ local seen, vers, starts = {}, {}, {}
 function s.on_start(ctx, state)
   if state then seen, vers, starts = state.seen or {}, state.vers or {}, state.starts end
   local o = ctx.orders()
-  starts[#starts + 1] = { v = V, qty = ctx.position("005930").qty, orders = #o, order = o[1] and o[1].id or 0 }
+  starts[#starts + 1] = { v = V, qty = ctx.position("005930").qty, orders = #o, order = o[1] and o[1].id or 0,
+    bars = #ctx.bars("005930", 500) }
 end
 function s.on_tick(ctx, t)
   seen[#seen + 1] = t.time
@@ -149,11 +150,12 @@ func checkVersions(t *testing.T, st map[string]any, last int) {
 	if vers[0] != 1.0 || prev != float64(last) || distinct < 2 {
 		t.Fatalf("ticks were seen by v%v to v%v (%d versions), want v1 to v%d", vers[0], prev, distinct, last)
 	}
-	t.Logf("%d ticks, seen by %d of %d versions", len(vers), distinct, last)
+	t.Logf("%d ticks (%d 1m bars), seen by %d of %d versions", len(vers), len(vers)/60, distinct, last)
 }
 
 // checkStarts: every version started once, in order, and each after the
-// first inherited the 10 shares and the same working order.
+// first inherited the 10 shares, the same working order and the bar
+// history so far (it only grows).
 func checkStarts(t *testing.T, st map[string]any, last int) {
 	t.Helper()
 	starts, _ := st["starts"].([]any)
@@ -161,13 +163,22 @@ func checkStarts(t *testing.T, st map[string]any, last int) {
 		t.Fatalf("%d on_start calls recorded, want %d", len(starts), last)
 	}
 	var order any
+	bars := 0.0
 	for i, s := range starts {
 		m, _ := s.(map[string]any)
 		if m["v"] != float64(i+1) {
 			t.Fatalf("start %d was v%v", i+1, m["v"])
 		}
+		if b, _ := m["bars"].(float64); b < bars {
+			t.Fatalf("v%d started with %v closed bars, v%d had %v: history was lost", i+1, b, i, bars)
+		} else {
+			bars = b
+		}
 		if i == 0 {
 			continue
+		}
+		if i == last-1 {
+			t.Logf("the last version started with %v closed bars", m["bars"])
 		}
 		if i == 1 {
 			order = m["order"]
