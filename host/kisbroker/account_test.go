@@ -165,3 +165,21 @@ func TestSyncSplitsCashAndAssignsHoldings(t *testing.T) {
 		t.Fatalf("today's earlier order not remembered: %v", fresh.foreign)
 	}
 }
+
+// The order request vanishes before KIS sees it: the daily orders do not
+// have it, so the engine hears it was not placed, and nothing is sent twice.
+func TestDroppedOrderRequestIsRefusedNotResent(t *testing.T) {
+	r := newRig(t, kistest.Options{}, true)
+	r.srv.DropOrderRequests(1)
+	r.submit(t, 1, 1, 2)
+	wait(t, "refusal", func() bool { _, u := r.l.count(); return u == 1 })
+	if u := r.l.updates[0]; !strings.Contains(u, "rejected") || !strings.Contains(u, "not found") {
+		t.Fatalf("update %q", u)
+	}
+	r.submit(t, 2, 1, 2) // the next order goes through
+	wait(t, "second order", func() bool { return len(r.srv.Orders()) == 1 })
+	settle()
+	if n := len(r.srv.Orders()); n != 1 {
+		t.Fatalf("%d orders at the server, want 1", n)
+	}
+}
