@@ -198,3 +198,24 @@ func TestRunBrokerRefusals(t *testing.T) {
 		})
 	}
 }
+
+// Stopping qb cancels the strategies' working orders at KIS.
+func TestRunKISStopCancelsWorkingOrders(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{})
+	dir := t.TempDir()
+	writeScript(t, dir, "low.lua", `local s = {name='low', symbols={'005930'}, timeframe='1m'}
+function s.on_tick(ctx, t) if #ctx.orders() == 0 then ctx.buy('005930', 1, 60000) end end
+return s
+`)
+	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis-paper", "--scripts", dir,
+		"--store", "none", "--state-dir", t.TempDir(), "--watch=false", "--log-format", "json")
+	waitUntil(t, "subscriptions", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 })
+	srv.Publish(market.Tick{Time: time.Now(), Symbol: "005930", Price: 70_000, Volume: 1})
+	waitUntil(t, "the order placed", out, func() bool { return strings.Contains(out.String(), "order placed at kis") })
+	if err := stop(); err != nil {
+		t.Fatalf("qb run: %v\n%s", err, out.String())
+	}
+	if o := srv.Orders(); len(o) != 1 || !o[0].Cancelled {
+		t.Fatalf("server orders %+v, want the one order cancelled", o)
+	}
+}

@@ -105,7 +105,8 @@ func New(cfg Config) (*Account, error) {
 func (a *Account) Work() <-chan func(Books) { return a.work }
 
 // Run places queued orders and reconciles on a timer until ctx ends. It
-// returns nil then; orders still queued are refused in the engine.
+// returns nil then. Orders still queued stay unsent; the engine's Stop
+// cancels them (Cancel withdraws a queued order without asking KIS).
 func (a *Account) Run(ctx context.Context) error {
 	defer a.close()
 	t := time.NewTicker(a.cfg.Reconcile)
