@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -33,6 +34,9 @@ type kisSession struct {
 	log    zerolog.Logger
 	trades bool       // --feed kis: qb run reads the ticks (and the feed's end)
 	done   chan error // the feed's end
+
+	mu   sync.Mutex
+	subs map[market.Symbol]bool // trades registered
 }
 
 // openKIS builds the session from the environment when --feed or --broker
@@ -55,7 +59,7 @@ func openKIS(ctx context.Context, m *Main, rf runFlags, log zerolog.Logger) (*ki
 	}
 	log = log.With().Str("venue", "kis").Str("env", cfg.Env.String()).Logger()
 	cfg.Logger = slog.New(zerolog.NewSlogHandler(log))
-	k := &kisSession{log: log, ticks: kisfeed.New(4096, log), done: make(chan error, 1)}
+	k := &kisSession{log: log, ticks: kisfeed.New(4096, log), done: make(chan error, 1), subs: map[market.Symbol]bool{}}
 	if k.client, err = kis.New(cfg); err != nil {
 		return nil, &exitError{code: 2, msg: "run: " + err.Error()}
 	}
@@ -147,17 +151,25 @@ func (k *kisSession) work(ctx context.Context, eng *engine.Engine, do <-chan fun
 		}
 		k.done <- err
 	}()
-	if k.acct == nil {
+	var fills <-chan func(kisbroker.Books) // nil: a case that never fires
+	if k.acct != nil {
+		go func() { _ = k.acct.Run(ctx) }()
+		fills = k.acct.Work()
+	}
+	if fills == nil && (!k.trades || do == nil) {
 		return do
 	}
-	go func() { _ = k.acct.Run(ctx) }()
 	out := make(chan func())
 	go func() {
 		for {
 			var f func()
 			select {
 			case f = <-do:
-			case g := <-k.acct.Work():
+				if k.trades { // a reload may bring new symbols
+					reload := f
+					f = func() { reload(); k.follow(ctx, eng.Symbols()) }
+				}
+			case g := <-fills:
 				f = func() { g(eng) }
 			case <-ctx.Done():
 				return
@@ -182,20 +194,46 @@ func (k *kisSession) close() {
 // subscribe registers trades of every symbol the strategies trade and
 // returns the feed qb run reads.
 func (k *kisSession) subscribe(ctx context.Context, metas []script.Meta) (feed, error) {
-	seen := map[market.Symbol]bool{}
+	var syms []market.Symbol
 	for _, m := range metas {
-		for _, s := range m.Symbols {
-			if seen[s] {
-				continue
-			}
-			seen[s] = true
-			if err := k.feed.Subscribe(ctx, kis.TRTrade, string(s)); err != nil {
-				return nil, fmt.Errorf("run: kis feed: %w", err)
-			}
-		}
+		syms = append(syms, m.Symbols...)
 	}
-	k.log.Info().Int("symbols", len(seen)).Msg("kis trades subscribed")
+	if err := k.subscribeNew(ctx, syms); err != nil {
+		return nil, fmt.Errorf("run: kis feed: %w", err)
+	}
 	return &kisFeed{k: k}, nil
+}
+
+// subscribeNew registers trades of the symbols not registered yet.
+// Symbols no longer traded stay registered: a reload may bring them back.
+func (k *kisSession) subscribeNew(ctx context.Context, syms []market.Symbol) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	n := 0
+	for _, s := range syms {
+		if k.subs[s] {
+			continue
+		}
+		if err := k.feed.Subscribe(ctx, kis.TRTrade, string(s)); err != nil {
+			return err
+		}
+		k.subs[s] = true
+		n++
+	}
+	if n > 0 {
+		k.log.Info().Int("new", n).Int("symbols", len(k.subs)).Msg("kis trades subscribed")
+	}
+	return nil
+}
+
+// follow subscribes, off the engine's goroutine, the symbols a hot reload
+// added.
+func (k *kisSession) follow(ctx context.Context, syms []market.Symbol) {
+	go func() {
+		if err := k.subscribeNew(ctx, syms); err != nil {
+			k.log.Error().Err(err).Msg("kis feed: a reloaded strategy's symbols not subscribed")
+		}
+	}()
 }
 
 // kisFeed is KIS's real-time trades as qb run's feed.

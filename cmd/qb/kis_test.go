@@ -219,3 +219,22 @@ return s
 		t.Fatalf("server orders %+v, want the one order cancelled", o)
 	}
 }
+
+// A strategy added while qb runs (hot reload) gets its symbols' trades.
+func TestRunKISSubscribesReloadedSymbols(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{})
+	dir := t.TempDir()
+	writeScript(t, dir, "kisbot.lua", kisBot)
+	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--scripts", dir,
+		"--store", "none", "--state-dir", t.TempDir(), "--log-format", "json")
+	waitUntil(t, "the first symbol", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 })
+	waitUntil(t, "the watcher", out, func() bool { return strings.Contains(out.String(), "running; Ctrl-C stops") })
+	writeScript(t, dir, "naver.lua", `local s = {name='naver', symbols={'035420'}, timeframe='1m'}
+function s.on_tick(ctx, t) end
+return s
+`)
+	waitUntil(t, "the added symbol", out, func() bool { return srv.Subscribers(kis.TRTrade, "035420") == 1 })
+	if err := stop(); err != nil {
+		t.Fatalf("qb run: %v\n%s", err, out.String())
+	}
+}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/qbtrading/qb/lib/market"
 )
@@ -117,4 +118,18 @@ func (e *Engine) tellLate(s *strat, f *market.Fill) {
 		err = s.s.Fill(&e.fillArg)
 	}
 	e.after(s, "on_fill", err)
+}
+
+// Symbols lists, once each and sorted, the symbols the running strategies
+// declare: what a live feed must subscribe, also after a hot reload added
+// or changed a strategy.
+func (e *Engine) Symbols() []market.Symbol {
+	var out []market.Symbol
+	for _, s := range e.strats {
+		if s.running() {
+			out = append(out, s.meta.Symbols...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -149,4 +150,27 @@ func (j *fillJournal) SaveFill(f market.Fill) error { j.fills = append(j.fills, 
 func (j *fillJournal) SavePosition(_ string, p market.Position) error {
 	j.positions = append(j.positions, p)
 	return nil
+}
+
+func TestSymbols(t *testing.T) {
+	meta := func(name string, syms ...market.Symbol) Spec {
+		return goSpec(goStrat{meta: script.Meta{Name: name, Symbols: syms}})
+	}
+	e, err := New(Config{Strategies: []Spec{meta("a", "035420", sym), meta("b", sym, "000660")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	got := e.Symbols()
+	if want := []market.Symbol{"000660", sym, "035420"}; !slices.Equal(got, want) {
+		t.Fatalf("symbols %v, want %v", got, want)
+	}
+	if err := e.Remove("b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.Symbols(), []market.Symbol{sym, "035420"}; !slices.Equal(got, want) {
+		t.Fatalf("after Remove: %v, want %v", got, want)
+	}
 }
