@@ -238,3 +238,26 @@ return s
 		t.Fatalf("qb run: %v\n%s", err, out.String())
 	}
 }
+
+// Real money, with all three switches: the run starts, says so loudly,
+// and shows no credential while saying it.
+func TestRunKISRealMoneyBanner(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{Env: kis.Real})
+	dir := t.TempDir()
+	writeScript(t, dir, "kisbot.lua", kisBot)
+	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis", "--live", "--scripts", dir,
+		"--store", "none", "--state-dir", t.TempDir(), "--watch=false", "--log-format", "json")
+	waitUntil(t, "the notice subscription", out, func() bool { return srv.Subscribers(kis.TRNotice, srv.Options().HTSID) == 1 })
+	if err := stop(); err != nil {
+		t.Fatalf("qb run: %v\n%s", err, out.String())
+	}
+	logs := out.String()
+	if !strings.Contains(logs, "LIVE TRADING WITH REAL MONEY") || !strings.Contains(logs, `"level":"warn"`) {
+		t.Fatalf("no real-money banner:\n%s", logs)
+	}
+	for _, s := range srv.Secrets() {
+		if strings.Contains(logs, s) {
+			t.Errorf("output contains credential %s", kis.Mask(s))
+		}
+	}
+}
