@@ -50,6 +50,11 @@ func openKIS(ctx context.Context, m *Main, rf runFlags, log zerolog.Logger) (*ki
 	if !useFeed && !useBroker {
 		return nil, nil
 	}
+	if useBroker && !useFeed {
+		// The simulator's warm-up alone would send thousands of orders,
+		// decided on made-up prices, to a KIS account.
+		return nil, &exitError{code: 2, msg: fmt.Sprintf("run: --broker %s trades at KIS's prices: use it with --feed kis", rf.broker)}
+	}
 	cfg, err := kis.ConfigFromEnv(m.Getenv)
 	if err != nil {
 		return nil, &exitError{code: 2, msg: "run: " + err.Error()}

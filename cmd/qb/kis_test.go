@@ -183,9 +183,10 @@ func TestRunBrokerRefusals(t *testing.T) {
 		want string
 	}{
 		{"kis without --live", []string{"--broker", "kis"}, "--broker kis trades real money: add --live"},
-		{"kis --live on a paper env", []string{"--broker", "kis", "--live"}, "needs KIS_ENV=real"},
+		{"kis --live on a paper env", []string{"--feed", "kis", "--broker", "kis", "--live"}, "needs KIS_ENV=real"},
 		{"--live with kis-paper", []string{"--broker", "kis-paper", "--live"}, "--live is for --broker kis"},
 		{"unknown broker", []string{"--broker", "ib"}, "want one of [paper kis-paper kis]"},
+		{"kis-paper on the simulator", []string{"--broker", "kis-paper"}, "use it with --feed kis"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out syncBuffer
