@@ -122,7 +122,7 @@ func (k *kisSession) restore(ctx context.Context, specs []engine.Spec, metas []s
 	}
 	shares, err := k.acct.Sync(ctx, strats)
 	if err != nil {
-		return fmt.Errorf("run: %w", err)
+		return fmt.Errorf("run: %w", explain(err))
 	}
 	for i := range specs {
 		if specs[i].Restore != nil {
@@ -273,8 +273,14 @@ func feedError(err error) error {
 		return errors.New("kis feed stopped")
 	case errors.Is(err, kis.ErrAlreadyInUse):
 		return fmt.Errorf("another program holds this app key's KIS WebSocket session (KIS allows one per key): stop it or use another key: %w", err)
-	case errors.Is(err, kis.ErrBadCredentials):
-		return fmt.Errorf("KIS refused KIS_APP_KEY/KIS_APP_SECRET: %w", err)
+	}
+	return explain(err)
+}
+
+// explain adds what to check to the errors a user causes.
+func explain(err error) error {
+	if errors.Is(err, kis.ErrBadCredentials) {
+		return fmt.Errorf("KIS refused the app key or secret (check %s, %s and %s): %w", kis.EnvAppKey, kis.EnvAppSecret, kis.EnvEnv, err)
 	}
 	return err
 }

@@ -262,3 +262,39 @@ func TestRunKISRealMoneyBanner(t *testing.T) {
 		}
 	}
 }
+
+// A wrong app secret ends the run at once with an error that says which
+// variables to check and shows neither credential.
+func TestRunKISBadCredentials(t *testing.T) {
+	const wrong = "wrong-secret-0123456789abcdef"
+	for _, broker := range []string{"paper", "kis-paper"} {
+		t.Run(broker, func(t *testing.T) {
+			srv, getenv := kisServer(t, kistest.Options{})
+			env := func(k string) string {
+				if k == kis.EnvAppSecret {
+					return wrong
+				}
+				return getenv(k)
+			}
+			dir := t.TempDir()
+			writeScript(t, dir, "kisbot.lua", kisBot)
+			var out syncBuffer
+			m := &Main{Stdout: &out, Stderr: &out, Getenv: env}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := m.Run(ctx, []string{"run", "--feed", "kis", "--broker", broker, "--scripts", dir, "--store", "none",
+				"--state-dir", t.TempDir(), "--watch=false", "--log-format", "json"})
+			if err == nil || ctx.Err() != nil || exitCode(err) == 0 {
+				t.Fatalf("run ended with %v (ctx %v)", err, ctx.Err())
+			}
+			if !strings.Contains(err.Error(), "KIS refused the app key or secret (check KIS_APP_KEY, KIS_APP_SECRET and KIS_ENV)") {
+				t.Fatalf("error %q does not say the credentials were refused", err)
+			}
+			for _, s := range append(srv.Secrets(), wrong) {
+				if strings.Contains(err.Error()+out.String(), s) {
+					t.Errorf("output shows credential %s", kis.Mask(s))
+				}
+			}
+		})
+	}
+}
