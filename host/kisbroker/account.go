@@ -24,6 +24,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/qbtrading/qb/host/engine"
 	"github.com/qbtrading/qb/lib/kis"
 	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
@@ -37,7 +38,11 @@ type Client interface {
 	Balance(ctx context.Context) (kis.Balance, error)
 }
 
-var _ Client = (*kis.Client)(nil)
+var (
+	_ Client        = (*kis.Client)(nil)
+	_ Books         = (*engine.Engine)(nil)
+	_ engine.Broker = (*broker)(nil)
+)
 
 // Books is where fills and refusals go: *engine.Engine. Its methods are
 // called only from the functions Work hands out, on the engine's goroutine.
