@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qbtrading/qb/lib/kis"
 	"github.com/qbtrading/qb/lib/kis/kistest"
 	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
@@ -181,5 +182,41 @@ func TestDroppedOrderRequestIsRefusedNotResent(t *testing.T) {
 	settle()
 	if n := len(r.srv.Orders()); n != 1 {
 		t.Fatalf("%d orders at the server, want 1", n)
+	}
+}
+
+// Notices as KIS words them: a repeated fill is booked once, a refusal
+// ends the order, acceptances and cancel confirmations change nothing.
+func TestNoticeKinds(t *testing.T) {
+	r := newRig(t, kistest.Options{}, false)
+	r.submit(t, 1, 1, 5)
+	r.submit(t, 2, 1, 5)
+	wait(t, "placed", func() bool {
+		r.acct.mu.Lock()
+		defer r.acct.mu.Unlock()
+		return r.acct.orders[1].state == placed && r.acct.orders[2].state == placed
+	})
+	no := func(id int64) string {
+		r.acct.mu.Lock()
+		defer r.acct.mu.Unlock()
+		return "00000" + r.acct.orders[id].no // KIS pads order numbers
+	}
+	fill := kis.Notice{OrderNo: no(1), Side: market.Buy, Symbol: sym, Filled: true, FillQty: 5, FillPrice: 70_000, Time: "091500", Correction: '0'}
+	for _, n := range []kis.Notice{
+		{OrderNo: no(1), Side: market.Buy, Symbol: sym, Correction: '0'}, // accepted
+		fill,
+		fill, // repeated
+		{OrderNo: "99999", OrigOrderNo: no(2), Correction: '2', Rejected: true}, // a cancel request refused
+		{OrderNo: no(2), Side: market.Buy, Symbol: sym, Rejected: true, Correction: '0'},
+	} {
+		r.acct.Notice(n)
+	}
+	wait(t, "fill and refusal", func() bool { f, u := r.l.count(); return f == 1 && u == 1 })
+	settle()
+	if f, u := r.l.count(); f != 1 || u != 1 || !strings.HasPrefix(r.l.updates[0], "s 2 rejected") {
+		t.Fatalf("%d fills, updates %v; want 1 fill and order 2 rejected", f, r.l.updates)
+	}
+	if f := r.l.fills[0]; f.Qty != 5 || f.Time.Format("15:04:05") != "09:15:00" || f.Time.Location() != market.Seoul {
+		t.Fatalf("fill %+v", f)
 	}
 }
