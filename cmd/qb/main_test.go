@@ -15,13 +15,13 @@ import (
 // qb runs the binary's Main with buffers, as a user would from a shell.
 func qb(t *testing.T, ctx context.Context, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errb bytes.Buffer
+	var out, errb syncBuffer // the recorder logs from its own goroutine
 	m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
 	err := m.Run(ctx, args)
 	code = 0
 	if err != nil {
 		code = exitCode(err)
-		errb.WriteString(err.Error())
+		_, _ = errb.Write([]byte(err.Error()))
 	}
 	return out.String(), errb.String(), code
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -61,7 +63,15 @@ func openStorage(ctx context.Context, rf runFlags, log zerolog.Logger) (*storage
 	}
 	// The writer outlives Ctrl-C: close flushes it.
 	rec.Start(context.WithoutCancel(ctx))
-	return &storage{st: st, rec: rec, states: storeStates{st: st, rec: rec}, log: log}, nil
+	states := storeStates{st: st, rec: rec}
+	if fi, err := os.Stat(stateDir); err == nil && fi.IsDir() {
+		if states.files, err = statefile.Open(stateDir); err != nil {
+			err = errors.Join(fmt.Errorf("run: %w", err), rec.Close(ctx))
+			st.Close()
+			return nil, err
+		}
+	}
+	return &storage{st: st, rec: rec, states: states, log: log}, nil
 }
 
 // sink is the engine's Sink: fills and rejections logged, bars recorded.

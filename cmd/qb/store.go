@@ -123,15 +123,24 @@ func (s recordSink) Publish(ev *engine.Event) {
 }
 
 // storeStates keeps strategy state in the store's strategy_state table.
+// A strategy the store has no state for gets the one a --store none run
+// left in the state folder, if any, so that state survives the switch.
 type storeStates struct {
-	st  sqldb.Store
-	rec *record.Recorder
+	st    sqldb.Store
+	rec   *record.Recorder
+	files stateKeeper // nil when there is no state folder
 }
 
 func (s storeStates) LoadState(ctx context.Context, name string) (script.State, bool, error) {
 	raw, ok, err := s.st.LoadStrategyState(ctx, name)
-	if err != nil || !ok {
-		return nil, ok, err
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		if s.files == nil {
+			return nil, false, nil
+		}
+		return s.files.LoadState(ctx, name)
 	}
 	var st any
 	if err := json.Unmarshal(raw, &st); err != nil {

@@ -120,3 +120,38 @@ func TestRunWithoutStoreKeepsStateFiles(t *testing.T) {
 }
 
 func fmtSscan(s string, total *int) (int, error) { return fmt.Sscanf(s, "%d ticks", total) }
+
+// A host that ran with --store none and now runs with a store starts each
+// strategy from its state file until the store has a state of its own.
+func TestStoreTakesOverStateFiles(t *testing.T) {
+	scripts, data := t.TempDir(), t.TempDir()
+	writeScript(t, scripts, "keeper.lua", keeper)
+	run := func(store, warmup string) []map[string]any {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_, errOut, code := qb(t, ctx, "run", "--scripts", scripts, "--store", store, "--data-dir", data,
+			"--warmup", warmup, "--pace", "30s", "--watch=false", "--log-format", "json")
+		if code != 0 {
+			t.Fatalf("exit %d: %.3000s", code, errOut)
+		}
+		var starts []map[string]any
+		for _, line := range strings.Split(errOut, "\n") {
+			var l map[string]any
+			if json.Unmarshal([]byte(line), &l) == nil && l["message"] == "keeper started" {
+				starts = append(starts, l)
+			}
+		}
+		if len(starts) != 1 {
+			t.Fatalf("%d keeper started lines: %v", len(starts), starts)
+		}
+		return starts
+	}
+	run("none", "1")
+	got := run("", "0")[0] // the default store, in data/qb.db
+	if got["runs"] != 2.0 || got["bars"].(float64) < 390 {
+		t.Fatalf("second run started with %v; want the first run's state (runs 1, a session of bars) carried over", got)
+	}
+	if again := run("", "0")[0]; again["runs"] != 3.0 {
+		t.Fatalf("third run started with %v; want the store's state (runs 2)", again)
+	}
+}
