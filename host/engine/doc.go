@@ -53,6 +53,17 @@
 // Remove stops one, cancelling its orders and keeping its account in
 // Results. All three run on the engine's goroutine, between ticks.
 //
+// # Durability and restart
+//
+// With Config.Journal set, the engine stores each order before it goes to
+// the broker (an order the journal cannot store is rejected, never sent)
+// and after each change of status, and each fill and the position it made
+// before the fill is booked and any hook hears of it (see Journal). A
+// host that stops, even without warning, starts again from what it
+// stored: Spec.Restore gives a strategy's account its cash, positions and
+// working orders, and Config.LastOrderID keeps new order IDs above the
+// old ones.
+//
 // # Failures
 //
 // A hook's error is logged and the engine goes on; host/script counts
