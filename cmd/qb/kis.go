@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -61,6 +63,14 @@ func openKIS(ctx context.Context, m *Main, rf runFlags, log zerolog.Logger) (*ki
 	}
 	if err := checkEnv(rf, cfg.Env); err != nil {
 		return nil, err
+	}
+	if cfg.TokenCache == "" {
+		// KIS issues a token a minute at most and notifies the account
+		// holder of each: keep it for the next run.
+		if err := os.MkdirAll(rf.dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("run: %w", err)
+		}
+		cfg.TokenCache = filepath.Join(rf.dataDir, "kis-token.json")
 	}
 	log = log.With().Str("venue", "kis").Str("env", cfg.Env.String()).Logger()
 	cfg.Logger = slog.New(zerolog.NewSlogHandler(log))

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -99,7 +101,7 @@ func TestRunKISPaperEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	writeScript(t, dir, "kisbot.lua", kisBot)
 	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis-paper", "--scripts", dir,
-		"--store", "none", "--state-dir", t.TempDir(), "--watch=false", "--log-format", "json", "--log-level", "debug")
+		"--store", "none", "--state-dir", t.TempDir(), "--data-dir", t.TempDir(), "--watch=false", "--log-format", "json", "--log-level", "debug")
 	o := srv.Options()
 	waitUntil(t, "subscriptions", out, func() bool {
 		return srv.Subscribers(kis.TRTrade, "005930") == 1 && srv.Subscribers(kis.TRNoticePaper, o.HTSID) == 1
@@ -165,7 +167,7 @@ func TestRunKISAlreadyInUse(t *testing.T) {
 	m := &Main{Stdout: &out, Stderr: &out, Getenv: getenv}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	err := m.Run(ctx, []string{"run", "--feed", "kis", "--scripts", dir, "--store", "none", "--state-dir", t.TempDir(),
+	err := m.Run(ctx, []string{"run", "--feed", "kis", "--scripts", dir, "--store", "none", "--state-dir", t.TempDir(), "--data-dir", t.TempDir(),
 		"--watch=false", "--log-format", "json"})
 	if err == nil || ctx.Err() != nil {
 		t.Fatalf("run ended with %v (ctx %v), want the ALREADY IN USE error", err, ctx.Err())
@@ -191,7 +193,7 @@ func TestRunBrokerRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out syncBuffer
 			m := &Main{Stdout: &out, Stderr: &out, Getenv: paperEnv}
-			args := append([]string{"run", "--scripts", t.TempDir(), "--store", "none", "--state-dir", t.TempDir()}, tc.args...)
+			args := append([]string{"run", "--scripts", t.TempDir(), "--store", "none", "--state-dir", t.TempDir(), "--data-dir", t.TempDir()}, tc.args...)
 			err := m.Run(context.Background(), args)
 			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err %v (exit %d), want exit 2 and %q", err, exitCode(err), tc.want)
@@ -209,7 +211,7 @@ function s.on_tick(ctx, t) if #ctx.orders() == 0 then ctx.buy('005930', 1, 60000
 return s
 `)
 	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis-paper", "--scripts", dir,
-		"--store", "none", "--state-dir", t.TempDir(), "--watch=false", "--log-format", "json")
+		"--store", "none", "--state-dir", t.TempDir(), "--data-dir", t.TempDir(), "--watch=false", "--log-format", "json")
 	waitUntil(t, "subscriptions", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 })
 	srv.Publish(market.Tick{Time: time.Now(), Symbol: "005930", Price: 70_000, Volume: 1})
 	waitUntil(t, "the order placed", out, func() bool { return strings.Contains(out.String(), "order placed at kis") })
@@ -227,7 +229,7 @@ func TestRunKISSubscribesReloadedSymbols(t *testing.T) {
 	dir := t.TempDir()
 	writeScript(t, dir, "kisbot.lua", kisBot)
 	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--scripts", dir,
-		"--store", "none", "--state-dir", t.TempDir(), "--log-format", "json")
+		"--store", "none", "--state-dir", t.TempDir(), "--data-dir", t.TempDir(), "--log-format", "json")
 	waitUntil(t, "the first symbol", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 })
 	waitUntil(t, "the watcher", out, func() bool { return strings.Contains(out.String(), "running; Ctrl-C stops") })
 	writeScript(t, dir, "naver.lua", `local s = {name='naver', symbols={'035420'}, timeframe='1m'}
@@ -247,7 +249,7 @@ func TestRunKISRealMoneyBanner(t *testing.T) {
 	dir := t.TempDir()
 	writeScript(t, dir, "kisbot.lua", kisBot)
 	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis", "--live", "--scripts", dir,
-		"--store", "none", "--state-dir", t.TempDir(), "--watch=false", "--log-format", "json")
+		"--store", "none", "--state-dir", t.TempDir(), "--data-dir", t.TempDir(), "--watch=false", "--log-format", "json")
 	waitUntil(t, "the notice subscription", out, func() bool { return srv.Subscribers(kis.TRNotice, srv.Options().HTSID) == 1 })
 	if err := stop(); err != nil {
 		t.Fatalf("qb run: %v\n%s", err, out.String())
@@ -283,7 +285,7 @@ func TestRunKISBadCredentials(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			err := m.Run(ctx, []string{"run", "--feed", "kis", "--broker", broker, "--scripts", dir, "--store", "none",
-				"--state-dir", t.TempDir(), "--watch=false", "--log-format", "json"})
+				"--state-dir", t.TempDir(), "--data-dir", t.TempDir(), "--watch=false", "--log-format", "json"})
 			if err == nil || ctx.Err() != nil || exitCode(err) == 0 {
 				t.Fatalf("run ended with %v (ctx %v)", err, ctx.Err())
 			}
@@ -296,5 +298,29 @@ func TestRunKISBadCredentials(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The access token is kept in the data folder (mode 0600) and the next
+// run uses it: KIS issues one a minute at most.
+func TestRunKISReusesTokenAcrossRuns(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{})
+	dir, data := t.TempDir(), t.TempDir()
+	writeScript(t, dir, "kisbot.lua", kisBot)
+	for run := range 2 {
+		out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis-paper", "--scripts", dir,
+			"--store", "none", "--state-dir", t.TempDir(), "--data-dir", data, "--watch=false", "--log-format", "json")
+		waitUntil(t, "the session", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 })
+		if err := stop(); err != nil {
+			t.Fatalf("run %d: %v\n%s", run, err, out.String())
+		}
+		waitUntil(t, "the session's end", out, func() bool { return srv.Sessions() == 0 })
+	}
+	if n := srv.TokensIssued(); n != 1 {
+		t.Fatalf("%d tokens issued for two runs, want 1", n)
+	}
+	st, err := os.Stat(filepath.Join(data, "kis-token.json"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("token cache: %v, mode %v", err, st)
 	}
 }
