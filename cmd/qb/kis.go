@@ -88,6 +88,10 @@ func openKIS(ctx context.Context, m *Main, rf runFlags, log zerolog.Logger) (*ki
 			return nil, err
 		}
 		k.acct, h.Notice = acct, acct.Notice
+		h.Gap = func(g kis.Gap) {
+			k.ticks.Gap(g)
+			acct.ReconcileSoon() // notices sent during the gap are lost
+		}
 	}
 	k.feed = k.client.NewFeed(h, kis.FeedOptions{})
 	if useBroker {

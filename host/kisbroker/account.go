@@ -70,6 +70,7 @@ type Account struct {
 	cfg   Config
 	queue chan *order
 	work  chan func(Books)
+	nudge chan struct{} // reconcile now
 	stop  chan struct{}
 	once  sync.Once
 
@@ -99,7 +100,7 @@ func New(cfg Config) (*Account, error) {
 		cfg.Now = time.Now
 	}
 	return &Account{
-		cfg: cfg, queue: make(chan *order, 1024), work: make(chan func(Books), 1024), stop: make(chan struct{}),
+		cfg: cfg, queue: make(chan *order, 1024), work: make(chan func(Books), 1024), stop: make(chan struct{}), nudge: make(chan struct{}, 1),
 		orders: make(map[int64]*order), byNo: make(map[string]*order),
 		early: make(map[string][]kis.Notice), foreign: make(map[string]bool),
 	}, nil
@@ -123,10 +124,25 @@ func (a *Account) Run(ctx context.Context) error {
 		case o := <-a.queue:
 			a.place(ctx, o)
 		case <-t.C:
-			if err := a.Reconcile(ctx); err != nil && ctx.Err() == nil {
-				a.cfg.Log.Warn().Err(err).Msg("kis reconcile failed; will try again")
-			}
+			a.reconcile(ctx)
+		case <-a.nudge:
+			a.reconcile(ctx)
 		}
+	}
+}
+
+// ReconcileSoon asks Run to reconcile now rather than at the next tick of
+// its timer: after the feed's gap, when notices may have been missed.
+func (a *Account) ReconcileSoon() {
+	select {
+	case a.nudge <- struct{}{}:
+	default: // one is already due
+	}
+}
+
+func (a *Account) reconcile(ctx context.Context) {
+	if err := a.Reconcile(ctx); err != nil && ctx.Err() == nil {
+		a.cfg.Log.Warn().Err(err).Msg("kis reconcile failed; will try again")
 	}
 }
 

@@ -220,3 +220,21 @@ func TestNoticeKinds(t *testing.T) {
 		t.Fatalf("fill %+v", f)
 	}
 }
+
+// After a gap in the notices, ReconcileSoon finds the fill without
+// waiting for the timer (an hour in these tests).
+func TestReconcileSoon(t *testing.T) {
+	r := newRig(t, kistest.Options{}, false)
+	r.submit(t, 1, 1, 2)
+	wait(t, "order", func() bool { return len(r.srv.Orders()) == 1 })
+	r.trade(1, 70_000)
+	wait(t, "fill at the server", func() bool { return r.srv.Orders()[0].Filled == 2 })
+	wait(t, "the fill booked", func() bool {
+		r.acct.ReconcileSoon() // the first sees the shortfall, the next books it
+		return r.l.filled()[1] == 2
+	})
+	settle()
+	if n, _ := r.l.count(); n != 1 {
+		t.Fatalf("%d fills booked, want 1", n)
+	}
+}
