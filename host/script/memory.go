@@ -41,6 +41,17 @@ func newSizer(limit int64) *sizer {
 		strings: map[*byte]struct{}{}}
 }
 
+// reset readies z for a new walk, keeping its maps' storage: a strategy
+// walks its state again and again, about as large each time.
+func (z *sizer) reset(limit int64) {
+	z.limit, z.bytes = limit, 0
+	clear(z.tables)
+	clear(z.funcs)
+	clear(z.strings)
+	clear(z.stack[:cap(z.stack)]) // drop references to the last walk's values
+	z.stack = z.stack[:0]
+}
+
 // over reports whether the estimate has passed the limit.
 func (z *sizer) over() bool { return z.bytes > z.limit }
 
@@ -120,7 +131,12 @@ func (z *sizer) str(s string) {
 // returns the estimate and the root that holds the most ("global cache",
 // "upvalue prices of on_bar"). It stops early once over limit.
 func (s *Strategy) retained(limit int64) (int64, string) {
-	z := newSizer(limit)
+	if s.sizer == nil {
+		s.sizer = newSizer(limit)
+	}
+	z := s.sizer
+	z.reset(limit)
+	defer z.reset(0) // hold nothing of the state between walks
 	var top string
 	var topBytes int64
 	root := func(name string, v lua.LValue) {

@@ -78,7 +78,7 @@ func TestGlobalsStayInTheirState(t *testing.T) {
 
 // eval runs a chunk in a built strategy's state with ctx as a global and
 // returns the first result or the error.
-func eval(t *testing.T, s *Strategy, src string) (string, error) {
+func eval(t testing.TB, s *Strategy, src string) (string, error) {
 	t.Helper()
 	s.L.SetGlobal("ctx", s.ctx)
 	top := s.L.GetTop()

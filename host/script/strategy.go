@@ -27,6 +27,7 @@ type Strategy struct {
 	loading  map[string]bool       // modules being loaded, to catch cycles
 	modules  map[string]*lua.FunctionProto
 	scratch  scratch
+	sizer    *sizer         // the retained-memory estimate's walk, reused
 	inCall   bool           // a hook (or the chunk) is running
 	pending  []pendingEvent // fills and order updates that arrived meanwhile
 	logsLeft int            // log lines the current call may still write

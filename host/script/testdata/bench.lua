@@ -17,6 +17,11 @@ function s.on_tick(ctx, t)
   if mode == "sma" then
     local v = ctx.sma(t.symbol, 20)
     if v then sum = sum + v end
+  elseif mode == "work" then
+    local w = { t.price, t.bid, t.ask, t.volume, t.price % 7, t.price % 11 }
+    local label = string.format("%s:%d", t.symbol, t.price)
+    table.sort(w)
+    sum = sum + #label + #table.concat(w, ",") + select("#", unpack(w))
   end
 end
 
