@@ -324,3 +324,40 @@ func TestRunKISReusesTokenAcrossRuns(t *testing.T) {
 		t.Fatalf("token cache: %v, mode %v", err, st)
 	}
 }
+
+// The connection drops while the buy fills: its execution notice is lost
+// with the connection, the feed reconnects and reports the gap, and the
+// reconciliation the gap triggers books the fill, once.
+func TestRunKISFillDuringGap(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{})
+	dir := t.TempDir()
+	writeScript(t, dir, "kisbot.lua", kisBot)
+	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis-paper", "--scripts", dir,
+		"--store", "none", "--state-dir", t.TempDir(), "--data-dir", t.TempDir(), "--watch=false", "--log-format", "json")
+	notices := func() int { return srv.Subscribers(kis.TRNoticePaper, srv.Options().HTSID) }
+	waitUntil(t, "subscriptions", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 && notices() == 1 })
+	srv.Publish(market.Tick{Time: time.Now(), Symbol: "005930", Price: 70_000, Volume: 100})
+	waitUntil(t, "the buy at the server", out, func() bool { return len(srv.Orders()) == 1 })
+	srv.DropConnections()
+	srv.Publish(market.Tick{Time: time.Now(), Symbol: "005930", Price: 70_100, Volume: 100})
+	if srv.Orders()[0].Filled != 10 {
+		t.Fatal("the buy did not fill at the server")
+	}
+	waitUntil(t, "the gap", out, func() bool { return strings.Contains(out.String(), "trades in the gap are lost") })
+	waitUntil(t, "the fill in the engine", out, func() bool { return len(jsonLines(t, out.String(), "fill")) == 1 })
+	time.Sleep(3 * time.Second) // the reconciliation's second look, and any notice, have come and gone
+	if err := stop(); err != nil {
+		t.Fatalf("qb run: %v\n%s", err, out.String())
+	}
+	logs := out.String()
+	if n := len(jsonLines(t, logs, "fill")); n != 1 {
+		t.Fatalf("%d fills booked, want 1:\n%s", n, logs)
+	}
+	if len(jsonLines(t, logs, "kis daily orders show a fill no notice reported; booked")) != 1 {
+		t.Fatalf("the fill did not come from the reconciliation:\n%s", logs)
+	}
+	final := jsonLines(t, logs, "final")
+	if len(final) != 1 || final[0]["qty"].(float64) != 10 {
+		t.Fatalf("final books %v, want 10 shares", final)
+	}
+}

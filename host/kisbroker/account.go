@@ -58,6 +58,9 @@ type Config struct {
 	// Reconcile is how often the daily orders are compared with the fills
 	// booked; default 30 s.
 	Reconcile time.Duration
+	// Recheck is how long after a ReconcileSoon a second look books the
+	// shortfall the first one saw; default 2 s.
+	Recheck time.Duration
 	// CancelTimeout bounds a cancel request (Cancel waits for KIS's
 	// answer); default 10 s.
 	CancelTimeout time.Duration
@@ -93,6 +96,9 @@ func New(cfg Config) (*Account, error) {
 	if cfg.Reconcile <= 0 {
 		cfg.Reconcile = 30 * time.Second
 	}
+	if cfg.Recheck <= 0 {
+		cfg.Recheck = 2 * time.Second
+	}
 	if cfg.CancelTimeout <= 0 {
 		cfg.CancelTimeout = 10 * time.Second
 	}
@@ -117,6 +123,7 @@ func (a *Account) Run(ctx context.Context) error {
 	defer a.close()
 	t := time.NewTicker(a.cfg.Reconcile)
 	defer t.Stop()
+	var recheck <-chan time.Time // nil: none due
 	for {
 		select {
 		case <-ctx.Done():
@@ -127,12 +134,17 @@ func (a *Account) Run(ctx context.Context) error {
 			a.reconcile(ctx)
 		case <-a.nudge:
 			a.reconcile(ctx)
+			recheck = time.After(a.cfg.Recheck)
+		case <-recheck:
+			recheck = nil
+			a.reconcile(ctx)
 		}
 	}
 }
 
-// ReconcileSoon asks Run to reconcile now rather than at the next tick of
-// its timer: after the feed's gap, when notices may have been missed.
+// ReconcileSoon asks Run to reconcile now and again after Recheck, rather
+// than at the next ticks of its timer: after the feed's gap, when notices
+// may have been missed.
 func (a *Account) ReconcileSoon() {
 	select {
 	case a.nudge <- struct{}{}:
