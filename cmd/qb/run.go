@@ -206,7 +206,11 @@ func runWith(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf s
 	}
 	stopErr := eng.Stop()
 	saveErr := saveStates(context.WithoutCancel(ctx), stg.states, eng.Results())
-	rep := replay.Summarize([]string{"sim"}, first, eng.Now(), n+live, eng.Results())
+	results := eng.Results()
+	if first.IsZero() { // no warm-up: the run began with the first live tick
+		first = firstPoint(results)
+	}
+	rep := replay.Summarize([]string{"sim"}, first, eng.Now(), n+live, results)
 	if werr := rep.WriteSummary(m.Stdout); werr != nil {
 		return werr
 	}
@@ -294,4 +298,15 @@ func resumeSim(fd feed, rf runFlags, metas []script.Meta, latest time.Time, log 
 	f.s = s
 	log.Info().Time("from", latest.Add(time.Second)).Msg("simulated market resumes after the stored run")
 	return nil
+}
+
+// firstPoint is the time of the first equity point, which the engine books
+// as its clock starts.
+func firstPoint(results []engine.Result) time.Time {
+	for _, r := range results {
+		if len(r.Curve) > 0 {
+			return r.Curve[0].Time
+		}
+	}
+	return time.Time{}
 }
