@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -18,7 +19,7 @@ var allTime = [2]time.Time{time.Unix(0, 0), time.Date(9999, 1, 1, 0, 0, 0, 0, ti
 // restored is what the store gave back for the whole run.
 type restored struct {
 	lastID int64     // highest order ID stored
-	latest time.Time // the last fill or order time stored; zero when none
+	latest time.Time // the last tick, fill or order time stored; zero when none
 }
 
 // restoreAccounts gives each spec its account from the store. The fills,
@@ -33,6 +34,9 @@ func restoreAccounts(ctx context.Context, st sqldb.Store, specs []engine.Spec, n
 		return out, fmt.Errorf("run: restore: %w", err)
 	}
 	out.lastID = lastID
+	if out.latest, err = lastTick(ctx, st); err != nil {
+		return out, fmt.Errorf("run: restore: %w", err)
+	}
 	open, err := st.OpenOrders(ctx)
 	if err != nil {
 		return out, fmt.Errorf("run: restore: %w", err)
@@ -161,4 +165,26 @@ func logRestore(log zerolog.Logger, name string, r *engine.Restore) {
 	}
 	log.Info().Str("strategy", name).Int64("cash", r.Cash).Interface("positions", r.Positions).
 		Interface("open_orders", orders).Msg("account restored")
+}
+
+// lastTick is the time of the newest stored tick (zero when none): a
+// simulated market resumes after it, so a restart never simulates a
+// second, different, tape over times already recorded.
+func lastTick(ctx context.Context, st sqldb.Store) (time.Time, error) {
+	const q = `SELECT max(time) FROM ticks`
+	switch s := st.(type) {
+	case *sqldb.Postgres:
+		var t *time.Time
+		if err := s.Pool().QueryRow(ctx, q).Scan(&t); err != nil || t == nil {
+			return time.Time{}, err
+		}
+		return *t, nil
+	case *sqldb.SQLite:
+		var us sql.NullInt64 // sqldb stores SQLite times as unix microseconds
+		if err := s.DB().QueryRowContext(ctx, q).Scan(&us); err != nil || !us.Valid {
+			return time.Time{}, err
+		}
+		return time.UnixMicro(us.Int64), nil
+	}
+	return time.Time{}, nil
 }

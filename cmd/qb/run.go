@@ -166,7 +166,7 @@ func prepare(ctx context.Context, log zerolog.Logger, rf runFlags, sf strategyFl
 }
 
 // runWith runs the engine until ctx ends, then stops it, saves each
-// strategy's state and prints the summary.
+// strategy's state, closes the store and prints the summary.
 func runWith(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strategyFlags, stg *storage, w *watch.Watcher) error {
 	su, err := prepare(ctx, log, rf, sf, stg)
 	if err != nil {
@@ -206,6 +206,9 @@ func runWith(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf s
 	}
 	stopErr := eng.Stop()
 	saveErr := saveStates(context.WithoutCancel(ctx), stg.states, eng.Results())
+	// Everything is in the store before a line goes to stdout, which may be
+	// a pipe that is already closed (qb run | head).
+	saveErr = errors.Join(saveErr, stg.close(ctx))
 	results := eng.Results()
 	if first.IsZero() { // no warm-up: the run began with the first live tick
 		first = firstPoint(results)
@@ -283,9 +286,10 @@ func names(metas []script.Meta) []string {
 	return out
 }
 
-// resumeSim starts the simulated market just after the last fill or order
-// the store holds, so a restarted host finds the market where it left it
-// (same seed, same KST day: its working orders still work).
+// resumeSim starts the simulated market just after the last tick, fill or
+// order the store holds, so a restarted host finds the market where it
+// left it (same seed, same KST day: its working orders still work) and
+// never records a second tape over the same times.
 func resumeSim(fd feed, rf runFlags, metas []script.Meta, latest time.Time, log zerolog.Logger) error {
 	f, ok := fd.(*simFeed)
 	if !ok || !latest.After(sim.DefaultStart()) {

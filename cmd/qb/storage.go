@@ -32,6 +32,7 @@ type storage struct {
 	rec    *record.Recorder // nil with --store none
 	states stateKeeper
 	log    zerolog.Logger
+	closed bool
 }
 
 // closeTimeout bounds the recorder's last flush at shutdown; what is left
@@ -118,11 +119,13 @@ func (s *storage) tee(ctx context.Context, in <-chan market.Tick, out chan<- mar
 	}
 }
 
-// close flushes the recorder and closes the store.
+// close flushes the recorder and closes the store; calls after the first
+// do nothing.
 func (s *storage) close(ctx context.Context) error {
-	if s.st == nil {
+	if s.st == nil || s.closed {
 		return nil
 	}
+	s.closed = true
 	defer s.st.Close()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
 	defer cancel()

@@ -155,3 +155,39 @@ func TestStoreTakesOverStateFiles(t *testing.T) {
 		t.Fatalf("third run started with %v; want the store's state (runs 2)", again)
 	}
 }
+
+// A restarted simulator resumes after the last stored tick, so the store
+// never holds two simulated tapes over the same seconds (the simulator
+// trades one symbol per second: stored times must rise strictly).
+func TestRestartedSimulatorResumesAfterLastTick(t *testing.T) {
+	scripts, data := t.TempDir(), t.TempDir()
+	writeScript(t, scripts, "keeper.lua", keeper)
+	for range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, errOut, code := qb(t, ctx, "run", "--scripts", scripts, "--data-dir", data,
+			"--warmup", "0", "--pace", "10s", "--watch=false", "--log-format", "json")
+		cancel()
+		if code != 0 {
+			t.Fatalf("exit %d: %.3000s", code, errOut)
+		}
+	}
+	st := openTestStore(t, filepath.Join(data, "qb.db"))
+	var prev time.Time
+	n, restarts := 0, 0
+	for tk, err := range st.Ticks(context.Background(), nil, time.Unix(0, 0), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tk.Time.After(prev) {
+			t.Fatalf("tick %d at %v does not follow %v: the second run simulated over the first", n, tk.Time, prev)
+		}
+		if tk.Seq == 1 {
+			restarts++
+		}
+		prev = tk.Time
+		n++
+	}
+	if restarts != 2 {
+		t.Fatalf("%d ticks stored from %d runs, want ticks of two runs", n, restarts)
+	}
+}
