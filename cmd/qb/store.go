@@ -108,8 +108,9 @@ func (j journal) SavePosition(strategy string, p market.Position) error {
 	return j.rec.SavePosition(ctx, strategy, p)
 }
 
-// recordSink logs fills and rejections (live.LogSink) and records closed
-// bars. Orders and fills reach the store through the journal instead.
+// recordSink logs fills and rejections (live.LogSink), records closed
+// bars, and puts each rejected order in system_logs with its reason.
+// Orders and fills reach their tables through the journal instead.
 type recordSink struct {
 	log live.LogSink
 	rec *record.Recorder
@@ -117,9 +118,30 @@ type recordSink struct {
 
 func (s recordSink) Publish(ev *engine.Event) {
 	s.log.Publish(ev)
-	if ev.Kind == engine.EventBar {
+	switch {
+	case ev.Kind == engine.EventBar:
 		s.rec.Bar(&ev.Bar)
+	case ev.Kind == engine.EventOrder && ev.Order.Status == market.OrderRejected:
+		s.rec.Event(rejection(&ev.Order))
 	}
+}
+
+// rejection is a rejected order as a system_logs event.
+func rejection(o *market.Order) record.Event {
+	details, _ := json.Marshal(struct { // plain fields: cannot fail
+		Strategy string `json:"strategy"`
+		Order    int64  `json:"order_id"`
+		Symbol   string `json:"symbol"`
+		Side     string `json:"side"`
+		Qty      int64  `json:"qty"`
+		Price    int64  `json:"price"`
+		Reason   string `json:"reason"`
+	}{o.Strategy, o.ID, string(o.Symbol), o.Side.String(), o.Qty, o.Price, o.Reason})
+	at := o.Updated
+	if at.IsZero() {
+		at = o.Created
+	}
+	return record.Event{Time: at, Component: "engine", Level: "warn", Message: "order rejected", Details: details}
 }
 
 // storeStates keeps strategy state in the store's strategy_state table.

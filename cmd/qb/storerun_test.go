@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qbtrading/qb/lib/market"
+	"github.com/qbtrading/qb/sqldb"
 )
 
 // qb run records every live tick exactly once, the bars it closes, and
@@ -189,5 +190,36 @@ func TestRestartedSimulatorResumesAfterLastTick(t *testing.T) {
 	}
 	if restarts != 2 {
 		t.Fatalf("%d ticks stored from %d runs, want ticks of two runs", n, restarts)
+	}
+}
+
+// Each order the risk gate refuses lands in system_logs with its reason.
+func TestRejectedOrdersReachSystemLogs(t *testing.T) {
+	scripts, data := t.TempDir(), t.TempDir()
+	writeScript(t, scripts, "offgrid.lua", `
+local s = { name = "offgrid", symbols = { "005930" }, timeframe = "1m" }
+function s.on_bar(ctx, bar) ctx.buy(bar.symbol, 1, bar.close + 1) end -- never on the tick grid
+return s
+`)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, errOut, code := qb(t, ctx, "run", "--scripts", scripts, "--data-dir", data,
+		"--warmup", "1", "--pace", "30s", "--watch=false", "--log-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %.3000s", code, errOut)
+	}
+	st, ok := openTestStore(t, filepath.Join(data, "qb.db")).(*sqldb.SQLite)
+	if !ok {
+		t.Fatal("the default store is not SQLite")
+	}
+	var n int
+	var details string
+	err := st.DB().QueryRow(`SELECT count(*), max(details) FROM system_logs
+		WHERE component = 'engine' AND message = 'order rejected'`).Scan(&n, &details)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 300 || !strings.Contains(details, `"strategy":"offgrid"`) || !strings.Contains(details, "tick grid") {
+		t.Fatalf("%d rejections in system_logs, one of them %s: want one per bar of a session, with the reason", n, details)
 	}
 }
