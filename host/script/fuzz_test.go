@@ -168,7 +168,8 @@ func FuzzState(f *testing.F) {
 	L := lua.NewState(stateOptions())
 	defer L.Close()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v := fuzzValue(L, &data, 0)
+		big := 4 // wide, deep and long values per input: the generator must stay fast
+		v := fuzzValue(L, &data, &big, 0)
 		st, err := fromLua(v)
 		if err != nil {
 			return
@@ -186,13 +187,20 @@ func FuzzState(f *testing.F) {
 
 // fuzzValue decodes bytes into a Lua value tree: tables with string or
 // number keys, shared and self-referencing tables, and non-data values.
-func fuzzValue(L *lua.LState, data *[]byte, depth int) lua.LValue {
-	if len(*data) == 0 {
+func fuzzValue(L *lua.LState, data *[]byte, big *int, depth int) lua.LValue {
+	if len(*data) == 0 || depth > 24 {
 		return lua.LNil
 	}
 	b := (*data)[0]
 	*data = (*data)[1:]
-	switch b % 12 {
+	kind := b % 12
+	if kind >= 9 {
+		if *big <= 0 {
+			return lua.LNumber(b)
+		}
+		*big--
+	}
+	switch kind {
 	case 0:
 		return lua.LNil
 	case 1:
@@ -206,13 +214,10 @@ func fuzzValue(L *lua.LState, data *[]byte, depth int) lua.LValue {
 	case 5:
 		return L.NewFunction(func(*lua.LState) int { return 0 })
 	case 6, 7, 8:
-		if depth > 24 {
-			return lua.LNil
-		}
 		t := L.NewTable()
 		n := int(b / 16)
 		for i := 0; i < n && len(*data) > 0; i++ {
-			v := fuzzValue(L, data, depth+1)
+			v := fuzzValue(L, data, big, depth+1)
 			switch b % 12 {
 			case 6:
 				t.RawSetInt(i+1, v)
