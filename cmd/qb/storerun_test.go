@@ -21,7 +21,7 @@ func TestRunRecordsIntoTheStore(t *testing.T) {
 	eachStore(t, func(t *testing.T, target string) {
 		scripts, data := t.TempDir(), t.TempDir()
 		writeScript(t, scripts, "keeper.lua", keeper)
-		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		args := []string{"run", "--scripts", scripts, "--data-dir", data,
 			"--warmup", "2", "--pace", "30s", "--watch=false", "--log-format", "json"}
