@@ -93,22 +93,10 @@ func (s *strat) exposure(sym market.Symbol) (x risk.Exposure) {
 	return x
 }
 
-// book applies a fill to the account: the order, cash, fees, position and
-// market value at the last price. It returns the order's updated state and
-// removes it from the working orders when it is done. It reports false,
-// booking nothing, for a fill that does not match a working order.
-func (e *Engine) book(s *strat, f *market.Fill) (market.Order, bool) {
+// bookCash books a fill on the account's cash, fees, taxes, position and
+// market value at the last price, journaling the fill and the position.
+func (e *Engine) bookCash(s *strat, f *market.Fill) {
 	a := &s.acct
-	i := a.find(f.OrderID)
-	if i < 0 {
-		s.log.Error().Int64("order", f.OrderID).Msg("fill for an order that is not working; ignored")
-		return market.Order{}, false
-	}
-	o := &a.open[i]
-	if err := o.ApplyFill(f.Time, f.Qty); err != nil {
-		s.log.Error().Err(err).Msg("fill does not fit its order; ignored")
-		return market.Order{}, false
-	}
 	f.Strategy = s.name
 	e.journalFill(s, f)
 	y := e.symbol(f.Symbol)
@@ -129,6 +117,25 @@ func (e *Engine) book(s *strat, f *market.Fill) (market.Order, bool) {
 	a.taxes += f.Tax
 	a.fills = append(a.fills, *f)
 	e.gate.Mark(s.id, e.now, s.equity())
+}
+
+// book applies a fill to the account: the order, cash, fees, position and
+// market value at the last price. It returns the order's updated state and
+// removes it from the working orders when it is done. It reports false,
+// booking nothing, for a fill that does not match a working order.
+func (e *Engine) book(s *strat, f *market.Fill) (market.Order, bool) {
+	a := &s.acct
+	i := a.find(f.OrderID)
+	if i < 0 {
+		s.log.Error().Int64("order", f.OrderID).Msg("fill for an order that is not working; ignored")
+		return market.Order{}, false
+	}
+	o := &a.open[i]
+	if err := o.ApplyFill(f.Time, f.Qty); err != nil {
+		s.log.Error().Err(err).Msg("fill does not fit its order; ignored")
+		return market.Order{}, false
+	}
+	e.bookCash(s, f)
 	upd := o.Order
 	if upd.Status.Final() {
 		a.remove(i)

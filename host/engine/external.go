@@ -81,27 +81,7 @@ func (e *Engine) BrokerUpdate(strategy string, id int64, status market.OrderStat
 // bookLate books a fill of an order that is no longer working on cash,
 // fees and position only.
 func (e *Engine) bookLate(s *strat, f *market.Fill) {
-	a := &s.acct
-	f.Strategy = s.name
-	e.journalFill(s, f)
-	y := e.symbol(f.Symbol)
-	p := a.positions[f.Symbol]
-	if p == nil {
-		p = &market.Position{Symbol: f.Symbol}
-		a.positions[f.Symbol] = p
-		y.holders = append(y.holders, &holding{s: s, pos: p})
-	}
-	before := p.Qty
-	if err := p.Apply(f); err != nil {
-		s.log.Error().Err(err).Msg("fill does not fit the position; booked on cash only")
-	}
-	e.journalPosition(s, p)
-	a.value += (p.Qty - before) * y.last
-	a.cash += f.CashDelta()
-	a.fees += f.Fee
-	a.taxes += f.Tax
-	a.fills = append(a.fills, *f)
-	e.gate.Mark(s.id, e.now, s.equity())
+	e.bookCash(s, f)
 	s.log.Warn().Int64("order", f.OrderID).Int64("qty", f.Qty).Int64("price", f.Price).
 		Msg("fill of an order no longer working (cancelled while it filled); booked")
 }
