@@ -15,7 +15,9 @@ import (
 // order, not exact.
 const (
 	sizeTable    = 96 // an LTable with its maps' headers
-	sizeEntry    = 40 // one key and value (an array slot is 16, a map entry more)
+	sizeEntry    = 40 // one live entry, when the table's storage cannot be read
+	sizeSlot     = 16 // one slot of a table's array part or keys slice
+	sizeMapEntry = 48 // one entry of one of a table's Go maps
 	sizeFunction = 64 // an LFunction and its upvalue slice
 	sizeString   = 16 // a string header
 	bigString    = 4096
@@ -23,7 +25,7 @@ const (
 
 // sizer estimates the memory a strategy's state retains: a walk of the
 // values reachable from its globals, hooks and loaded modules, counting
-// tables, their entries and string bytes. It stops as soon as the
+// tables (their storage, see footprint), functions and string bytes. It stops as soon as the
 // estimate passes limit, so a walk costs at most about limit/sizeEntry
 // steps, and it keeps its own stack: a deeply nested table cannot
 // overflow the Go stack.
@@ -81,9 +83,16 @@ func (z *sizer) visit(v lua.LValue) {
 		if v.Metatable != nil && v.Metatable != lua.LNil {
 			z.stack = append(z.stack, v.Metatable)
 		}
-		v.ForEach(func(k, val lua.LValue) {
-			z.bytes += sizeEntry
+		size, keys := footprint(v)
+		z.bytes += size
+		for _, k := range keys { // every hash key it keeps, deleted ones too
 			z.push(k)
+		}
+		v.ForEach(func(k, val lua.LValue) {
+			if !ltable.ok {
+				z.bytes += sizeEntry
+				z.push(k)
+			}
 			z.push(val)
 		})
 	case *lua.LFunction:

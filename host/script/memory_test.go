@@ -2,6 +2,7 @@ package script
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,19 @@ func TestSizer(t *testing.T) {
 		cur.RawSetString("n", next)
 		cur = next
 	}
+	deleted := L.NewTable() // keys stored and deleted: gopher-lua keeps them
+	for i := 0; i < 10000; i++ {
+		k := fmt.Sprintf("key%06d", i)
+		deleted.RawSetString(k, lua.LTrue)
+		deleted.RawSetString(k, lua.LNil)
+	}
+	emptied := L.NewTable() // an array part filled, then set to nil
+	for i := 1; i <= 100000; i++ {
+		emptied.Append(lua.LNumber(i))
+	}
+	for i := 1; i <= 100000; i++ {
+		emptied.RawSetInt(i, lua.LNil)
+	}
 	cases := []struct {
 		name     string
 		v        lua.LValue
@@ -144,9 +158,12 @@ func TestSizer(t *testing.T) {
 		{"list of numbers", list(1000, func(i int) lua.LValue { return lua.LNumber(i) }), 1000 * 16, 1000 * 64, 1 << 30, false},
 		{"one long string shared 1000 times", list(1000, func(int) lua.LValue { return long }), 1 << 20, 1<<20 + 100_000, 1 << 30, false},
 		{"1000 distinct strings", list(1000, func(i int) lua.LValue { return lua.LString(strings.Repeat("x", 1000+i)) }), 1_500_000, 1_600_000, 1 << 30, false},
-		{"a cycle counts once", cyclic, sizeTable, 2 * sizeTable, 1 << 30, false},
-		{"deep nesting, no Go recursion", deep, 200000 * sizeTable, 200001 * (sizeTable + sizeEntry + 1), 1 << 30, false},
-		{"stops at the limit", deep, 1 << 20, 1<<20 + 2*(sizeTable+sizeEntry), 1 << 20, true},
+		// L.NewTable preallocates 32 array slots, as a Lua {} does not
+		{"a cycle counts once", cyclic, sizeTable, 1024, 1 << 30, false},
+		{"deep nesting, no Go recursion", deep, 200000 * sizeTable, 200001 * 1024, 1 << 30, false},
+		{"stops at the limit", deep, 1 << 20, 1<<20 + 2*(sizeTable+2*sizeSlot+3*sizeMapEntry+1), 1 << 20, true},
+		{"deleted keys still count", deleted, 10000 * (sizeSlot + sizeMapEntry + 9), 10000 * (2*sizeSlot + sizeMapEntry + 20), 1 << 30, false},
+		{"an emptied array still counts", emptied, 100000 * sizeSlot, 3 * 100000 * sizeSlot, 1 << 30, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,13 @@
+-- attack: store and delete fresh keys: the table looks empty to pairs() but gopher-lua keeps every key
+-- expect: stopped memory "retains more than its memory budget"
+local s = { name = "dead_keys", symbols = { "005930" }, timeframe = "1m" }
+local ghost, n = {}, 0
+function s.on_tick(ctx, t)
+  for i = 1, 20000 do
+    n = n + 1
+    local k = "key" .. n
+    ghost[k] = true
+    ghost[k] = nil
+  end
+end
+return s
