@@ -181,6 +181,17 @@ func (s *Strategy) retained(limit int64) (int64, string) {
 			root(name, uv.Value())
 		}
 	}
+	// what the host hands the script on every call: a script may keep
+	// things in ctx or in the reused argument tables
+	root("ctx", s.ctx)
+	for _, a := range []struct {
+		name string
+		t    *lua.LTable
+	}{{"the tick table", s.args.tick}, {"the bar table", s.args.bar}, {"the fill table", s.args.fill}, {"the order table", s.args.order}} {
+		if a.t != nil {
+			root(a.name, a.t)
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(s.loaded)) {
 		root("module "+name, s.loaded[name])
 	}

@@ -64,7 +64,8 @@ func TestRetainedOverBudgetStops(t *testing.T) {
 	}
 	defer s.Close()
 	calls := 0
-	for deadline := time.Now().Add(10 * time.Second); !s.Status().Paused && time.Now().Before(deadline); calls++ {
+	// at most 40 calls (160 MiB): a broken estimate fails the test, not the machine
+	for ; calls < 40 && !s.Status().Paused; calls++ {
 		if err := s.Tick(tick(70000)); err != nil && !s.Status().Paused {
 			t.Fatalf("call %d: %v", calls, err)
 		}
@@ -77,6 +78,29 @@ func TestRetainedOverBudgetStops(t *testing.T) {
 	}
 	if calls < 6 { // 6 calls hold 24 MiB: the estimate must not stop it early
 		t.Errorf("stopped after %d calls (%d MiB retained), under the budget", calls, 4*calls)
+	}
+}
+
+// TestHoardingInHostTablesStops: ctx and the reused hook argument tables
+// live as long as the strategy, so what a script keeps there counts.
+func TestHoardingInHostTablesStops(t *testing.T) {
+	for _, where := range []string{"ctx", "t"} {
+		t.Run(where, func(t *testing.T) {
+			body := where + `.stash = ` + where + `.stash or {} for i = 1, 4 do table.insert(` + where + `.stash, ("z"):rep(2^20 - 8) .. string.format("%08d", #` + where + `.stash)) end`
+			s, err := New(compileSrc(t, hogSrc(body)), newFakeHost(), Options{Memory: 16 << 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			// at most 40 calls (160 MiB): a broken estimate fails the test, not the machine
+			for i := 0; i < 40 && !s.Status().Paused; i++ {
+				_ = s.Tick(tick(70000))
+				time.Sleep(2 * memPoll)
+			}
+			if st := s.Status(); st.Cause != KindMemory || !strings.Contains(st.Reason, "retains more") {
+				t.Fatalf("status %+v", st)
+			}
+		})
 	}
 }
 
