@@ -45,7 +45,8 @@
 // and aborts a call that allocates more than Options.CallMemory; and
 // after calls, at least once a second or after a quarter of Options.Memory
 // of allocations, the strategy walks what its state holds (globals, hook
-// upvalues, modules) to estimate what it retains. Either over budget stops
+// upvalues, ctx, modules; each table's storage as gopher-lua keeps it) to
+// estimate what it retains. Either over budget stops
 // the strategy (KindMemory). HardenProcessWith sets a Go memory limit
 // under the process's cap.
 //
@@ -54,7 +55,8 @@
 // A runtime error or a timeout aborts the hook and is returned as an *Error
 // with the script's file and line; the host goes on. Failures are counted;
 // a successful call resets the count, and at Options.MaxFailures the
-// strategy pauses (stops): the failing call returns KindPaused, Status
+// strategy pauses (stops), as it does after MaxFailures timeouts within
+// 1000 calls: the failing call returns KindPaused, Status
 // says why (Cause: the limit; Reason and Last: the hook and file:line),
 // Wants reports false and every hook is a no-op. A memory failure stops
 // the strategy at once. Only a new Strategy (a reload, or the engine's

@@ -300,3 +300,26 @@ function s.on_tick(ctx, t) while true do end end`)
 		t.Errorf("status = %+v", st)
 	}
 }
+
+// TestIntermittentTimeoutsStop: a hook that overruns on every other call
+// never fails MaxFailures times in a row, yet spends its budget on half
+// the engine's events; MaxFailures timeouts within timeoutWindow calls
+// stop it.
+func TestIntermittentTimeoutsStop(t *testing.T) {
+	s, err := New(compileSrc(t, hogSrc(`if t.price % 200 == 0 then while true do end end`)), newFakeHost(),
+		Options{Budget: 20 * time.Millisecond, MaxFailures: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 20 && !s.Status().Paused; i++ {
+		_ = s.Tick(tick(70000 + int64(i%2)*100)) // 70000 overruns, 70100 does not
+		if i%2 == 1 && s.Status().Failures != 0 && !s.Status().Paused {
+			t.Fatalf("call %d: a success did not reset the consecutive count: %+v", i, s.Status())
+		}
+	}
+	st := s.Status()
+	if !st.Paused || st.Cause != KindTimeout || !strings.Contains(st.Reason, "3 timeouts within 1000 calls") {
+		t.Fatalf("status %+v, want stopped after 3 timeouts within 1000 calls", st)
+	}
+}

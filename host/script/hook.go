@@ -96,7 +96,8 @@ func (s *Strategy) call(h Hook, arg lua.LValue, nret int) (lua.LValue, bool, err
 func (s *Strategy) outcome(h Hook, err error, fired int32) (bool, error) {
 	switch {
 	case fired == firedMemory:
-		return false, s.stop(s.limitError(hookNames[h], err, KindMemory))
+		s.failures++
+		return false, s.stop(s.limitError(hookNames[h], err, KindMemory), "stopped by the memory limit")
 	case fired == firedTime:
 		return false, s.fail(s.limitError(hookNames[h], err, KindTimeout))
 	case err != nil:
@@ -105,13 +106,15 @@ func (s *Strategy) outcome(h Hook, err error, fired int32) (bool, error) {
 	s.failures = 0
 	if s.wd.walkDue() {
 		if e := s.checkRetained(hookNames[h]); e != nil {
-			return false, s.stop(e)
+			s.failures++
+			return false, s.stop(e, "stopped by the memory limit")
 		}
 	}
 	return true, nil
 }
 
 func (s *Strategy) beginCall() {
+	s.calls++
 	s.inCall = true
 	s.logsLeft, s.dropped = maxLogLines, 0
 	s.wd.begin()
@@ -153,12 +156,27 @@ func (s *Strategy) firedError(hook string, err error, fired int32) *Error {
 	return s.limitError(hook, err, KindTimeout)
 }
 
+// timeoutWindow is the span, in hook calls, over which timeouts are
+// counted: a script that overruns every other call never fails
+// MaxFailures times in a row, yet would spend its whole budget on half the
+// engine's events, delaying every other strategy behind it.
+const timeoutWindow = 1000
+
+// tooManyTimeouts records a timeout and reports whether MaxFailures of
+// them fell within the last timeoutWindow calls.
+func (s *Strategy) tooManyTimeouts() bool {
+	s.timeouts = append(s.timeouts, s.calls)
+	if len(s.timeouts) > s.opt.MaxFailures {
+		s.timeouts = s.timeouts[1:]
+	}
+	return len(s.timeouts) == s.opt.MaxFailures && s.calls-s.timeouts[0] < timeoutWindow
+}
+
 // stop pauses the strategy at once because of e, whatever the failure
-// count, and returns e as KindPaused.
-func (s *Strategy) stop(e *Error) error {
-	s.failures++
+// count, and returns e as KindPaused; why opens the reason.
+func (s *Strategy) stop(e *Error, why string) error {
 	s.last = e
-	s.pause(e.Kind, fmt.Sprintf("stopped by the %s limit: %v", e.Kind, e))
+	s.pause(e.Kind, fmt.Sprintf("%s: %v", why, e))
 	p := *e
 	p.Kind = KindPaused
 	p.Msg = "stopped: " + e.Msg
@@ -178,6 +196,9 @@ func (s *Strategy) fail(e *Error) error {
 			return &Error{File: rerr.File, Line: rerr.Line, Hook: rerr.Hook, Kind: KindPaused,
 				Msg: fmt.Sprintf("%s; restart failed: %s", e.Msg, rerr.Msg)}
 		}
+	}
+	if e.Kind == KindTimeout && s.tooManyTimeouts() {
+		return s.stop(e, fmt.Sprintf("%d timeouts within %d calls", s.opt.MaxFailures, timeoutWindow))
 	}
 	if s.failures >= s.opt.MaxFailures {
 		s.pause(e.Kind, fmt.Sprintf("%d consecutive failures, the last: %v", s.failures, e))

@@ -36,6 +36,8 @@ type Strategy struct {
 	started    bool
 	startState State // what Start was given, for a restart after a timeout
 	failures   int
+	calls      int64   // hook calls begun, to date timeouts
+	timeouts   []int64 // calls at which the last MaxFailures timeouts happened
 	paused     bool
 	cause      ErrorKind // the kind of failure that paused it
 	reason     string    // why it paused
