@@ -30,7 +30,8 @@
 //     reverse at most 16 MiB; format widths and precisions have at most
 //     two digits, and format names tables instead of letting Go's fmt
 //     print their structure; unpack and string.byte return at most 8000
-//     values; table.sort sorts at most 2^16 elements (bounds.go).
+//     values; table.sort sorts at most 2^16 elements (bounds.go); and one
+//     `..` instruction joins at most 8 values (concat.go).
 //   - math.random draws from a per-strategy generator seeded from
 //     Options.Seed (or the program's hash), so replays repeat exactly.
 //   - print and ctx.log go to Options.Log, at most 100 lines per hook call;

@@ -43,6 +43,7 @@ func compileProto(file string, src []byte) (proto *lua.FunctionProto, lines decl
 	if err != nil {
 		return nil, lines, syntaxError(file, src, err)
 	}
+	splitConcats(chunk) // no `..` instruction may join more than maxConcatOperands values
 	proto, err = lua.Compile(chunk, file)
 	if err != nil {
 		return nil, lines, syntaxError(file, src, err)
