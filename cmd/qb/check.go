@@ -26,6 +26,9 @@ func checkCmd(ctx context.Context, m *Main, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	if err := sf.harden(); err != nil {
+		return err
+	}
 	if fs.NArg() == 0 {
 		return &exitError{code: 2, msg: "check: name at least one strategy file or folder"}
 	}
@@ -62,8 +65,8 @@ func checkFile(ctx context.Context, w io.Writer, file string, params load.Params
 	if err != nil {
 		return err
 	}
-	opt := script.Options{Budget: sf.budget.d, MaxFailures: sf.maxFailures,
-		Params: params.For(meta), ModuleDir: srcs[0].ModuleDir, Log: zerolog.Nop()}
+	opt := sf.options()
+	opt.Params, opt.ModuleDir, opt.Log = params.For(meta), srcs[0].ModuleDir, zerolog.Nop()
 	res, err := runChecked(ctx, srcs[0], opt, meta, sf)
 	if err != nil {
 		return err

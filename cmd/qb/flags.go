@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -17,7 +19,51 @@ func (s *strategyFlags) register(fs *pflag.FlagSet) {
 	s.budget.d = script.DefaultBudget
 	fs.Var(&s.budget, "budget", "longest one hook call may run before it is aborted")
 	fs.IntVar(&s.maxFailures, "max-failures", 5, "consecutive hook failures that pause a strategy")
+	s.memory.n = script.DefaultMemory
+	fs.Var(&s.memory, "memory", "memory a strategy's Lua state may hold (e.g. 64MiB); -1 turns the memory checks off")
+	fs.Var(&s.callMemory, "call-memory", "bytes one hook call may allocate (default 4 × --memory)")
+	s.memoryCap.n = script.DefaultMemoryCap
+	fs.Var(&s.memoryCap, "memory-cap", "the process's memory cap; the Go garbage collector works harder from 90 % of it")
 	s.risk.register(fs)
+}
+
+// options are the script options every strategy gets from the flags.
+func (s *strategyFlags) options() script.Options {
+	return script.Options{Budget: s.budget.d, MaxFailures: s.maxFailures, Memory: s.memory.n, CallMemory: s.callMemory.n}
+}
+
+// harden applies the process-wide sandbox settings once, before any
+// strategy is built.
+func (s *strategyFlags) harden() error {
+	if err := script.HardenProcessWith(script.ProcessLimits{MemoryCap: s.memoryCap.n}); err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("--memory-cap: %v", err)}
+	}
+	return nil
+}
+
+// sizeFlag is a byte count written as 64MiB, 512MB, 2GiB or plain bytes.
+type sizeFlag struct{ n int64 }
+
+func (f *sizeFlag) String() string { return strconv.FormatInt(f.n, 10) }
+func (f *sizeFlag) Type() string   { return "bytes" }
+func (f *sizeFlag) Set(s string) error {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	num, mult := s, int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			num, mult = n, u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || (n < 0 && n != -1) || (mult > 1 && n > (1<<62)/mult) {
+		return fmt.Errorf("%q: want a size such as 64MiB, 512MB or a number of bytes", s)
+	}
+	f.n = n * mult
+	return nil
 }
 
 // durationFlag is a time.Duration flag that must be positive.

@@ -221,3 +221,27 @@ func waitFor(t *testing.T, b *syncBuffer, want string, n int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// --memory reaches every strategy: a script that holds a few megabytes
+// passes with the default budget and is stopped, with its file, under a
+// 1 MiB one.
+func TestMemoryFlagStopsAHog(t *testing.T) {
+	hog := writeScript(t, t.TempDir(), "hog.lua", `local s = { name = "hog", symbols = { "005930" }, timeframe = "1d" }
+local keep = {}
+function s.on_bar(ctx, bar)
+  for i = 1, 2000 do keep[#keep + 1] = ("x"):rep(200) .. i end
+end
+return s
+`)
+	ctx := context.Background()
+	if out, _, code := qb(t, ctx, "check", hog); code != 0 {
+		t.Fatalf("with the default budget: exit %d\n%s", code, out)
+	}
+	out, _, code := qb(t, ctx, "check", "--memory", "1MiB", hog)
+	if code != 1 || !strings.Contains(out, hog) || !strings.Contains(out, "memory budget of 1 MiB") {
+		t.Fatalf("with --memory 1MiB: exit %d, output %q; want exit 1 naming %s and its 1 MiB budget", code, out, hog)
+	}
+	if _, errOut, code := qb(t, ctx, "check", "--memory", "lots", hog); code != 2 || !strings.Contains(errOut, "--memory") {
+		t.Fatalf("--memory lots: exit %d, %q", code, errOut)
+	}
+}

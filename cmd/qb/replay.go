@@ -17,6 +17,9 @@ type strategyFlags struct {
 	cash        int64
 	budget      durationFlag
 	maxFailures int
+	memory      sizeFlag
+	callMemory  sizeFlag
+	memoryCap   sizeFlag
 	risk        riskFlags
 }
 
@@ -43,6 +46,9 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	if err := src.check(data, strategies); err != nil {
 		return err
 	}
+	if err := sf.harden(); err != nil {
+		return err
+	}
 	log, err := lf.logger(m)
 	if err != nil {
 		return err
@@ -53,7 +59,7 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	}
 	cfg := replay.Config{
 		Data: data, Params: params, Cash: sf.cash, Limits: &sf.risk.l,
-		Budget: sf.budget.d, MaxFailures: sf.maxFailures, Log: log,
+		Script: sf.options(), Log: log,
 	}
 	if m.Terminal {
 		cfg.Progress = m.Stderr

@@ -71,7 +71,9 @@ func runCmd(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	script.HardenProcess()
+	if err := sf.harden(); err != nil {
+		return err
+	}
 	return run(ctx, m, log, rf, sf)
 }
 
@@ -136,7 +138,7 @@ func prepare(ctx context.Context, log zerolog.Logger, rf runFlags, sf strategyFl
 	if err != nil {
 		return nil, &exitError{code: 2, msg: err.Error()}
 	}
-	su := &setup{srcs: srcs, params: params, base: script.Options{Budget: sf.budget.d, MaxFailures: sf.maxFailures}}
+	su := &setup{srcs: srcs, params: params, base: sf.options()}
 	specs, metas, err := load.Specs(srcs, params, su.base, log)
 	if err != nil {
 		return nil, err

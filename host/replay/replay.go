@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -17,16 +16,15 @@ import (
 
 // Config is one replay.
 type Config struct {
-	Data        []string      // CSV files of ticks or bars
-	Tape        []market.Tick // Data's ticks when already read (ReadTapes); nil reads Data
-	Strategies  []load.Source
-	Params      load.Params  // --param overrides
-	Cash        int64        // each strategy's starting cash; engine.DefaultCash when 0
-	Limits      *risk.Limits // nil: risk.DefaultLimits()
-	Budget      time.Duration
-	MaxFailures int
-	Log         zerolog.Logger
-	Progress    io.Writer // where a progress line is redrawn; nil for none
+	Data       []string      // CSV files of ticks or bars
+	Tape       []market.Tick // Data's ticks when already read (ReadTapes); nil reads Data
+	Strategies []load.Source
+	Params     load.Params    // --param overrides
+	Cash       int64          // each strategy's starting cash; engine.DefaultCash when 0
+	Limits     *risk.Limits   // nil: risk.DefaultLimits()
+	Script     script.Options // budget, failures and memory limits for every strategy
+	Log        zerolog.Logger
+	Progress   io.Writer // where a progress line is redrawn; nil for none
 }
 
 // Run replays the data through the strategies, each on its own paper
@@ -62,7 +60,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 // newEngine builds the engine with one spec per strategy.
 func newEngine(cfg Config) (*engine.Engine, error) {
-	base := script.Options{Budget: cfg.Budget, MaxFailures: cfg.MaxFailures}
+	base := cfg.Script
 	specs, _, err := load.Specs(cfg.Strategies, cfg.Params, base, cfg.Log)
 	if err != nil {
 		return nil, err
