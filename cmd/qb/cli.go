@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/pflag"
 )
@@ -16,6 +17,9 @@ type Main struct {
 	Stderr   io.Writer
 	Getenv   func(string) string
 	Terminal bool // stderr is a terminal: human-readable logs and progress
+	// Hangup delivers SIGHUP: qb run restarts its stopped strategies.
+	// Nil in tests that do not send one.
+	Hangup <-chan os.Signal
 }
 
 // command is one subcommand: its flags are set up by setup, run does the work.

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -243,5 +245,33 @@ return s
 	}
 	if _, errOut, code := qb(t, ctx, "check", "--memory", "lots", hog); code != 2 || !strings.Contains(errOut, "--memory") {
 		t.Fatalf("--memory lots: exit %d, %q", code, errOut)
+	}
+}
+
+// A strategy its failures stopped runs again when the operator sends
+// SIGHUP (kill -HUP), without a change to its file.
+func TestHangupRestartsStoppedStrategies(t *testing.T) {
+	scripts := t.TempDir()
+	writeScript(t, scripts, "flaky.lua", `local s = { name = "flaky", symbols = { "005930" }, timeframe = "1m" }
+function s.on_bar(ctx, bar) error("boom") end
+return s
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errOut syncBuffer
+	hup := make(chan os.Signal, 1)
+	m := &Main{Stdout: io.Discard, Stderr: &errOut, Getenv: func(string) string { return "" }, Hangup: hup}
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(ctx, []string{"run", "--scripts", scripts, "--warmup", "0", "--pace", "20s", "--max-failures", "1",
+			"--store", "none", "--data-dir", t.TempDir(), "--watch=false", "--log-format", "json"})
+	}()
+	waitFor(t, &errOut, `boom`, 1) // the first bar fails and stops it
+	hup <- syscall.SIGHUP
+	waitFor(t, &errOut, "strategy restarted by the operator", 1)
+	waitFor(t, &errOut, `boom`, 2) // it ran again: its next bar fails again
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run ended with %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"time"
 
@@ -200,6 +201,7 @@ func runWith(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf s
 		cfg.Do = reloads(ctx, w, rl)
 	}
 	cfg.Do = rf.kis.work(ctx, eng, cfg.Do)
+	cfg.Do = restarts(ctx, m.Hangup, eng, log, cfg.Do)
 	live, err := live.Run(ctx, eng, cfg)
 	select {
 	case ferr := <-feedErr:
@@ -220,6 +222,51 @@ func runWith(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf s
 		return werr
 	}
 	return errors.Join(err, stopErr, saveErr)
+}
+
+// restarts adds to do, the engine goroutine's work, a restart of every
+// stopped strategy at each hangup signal (kill -HUP): the operator's way to
+// run a strategy again without changing its file.
+func restarts(ctx context.Context, hup <-chan os.Signal, eng *engine.Engine, log zerolog.Logger, do <-chan func()) <-chan func() {
+	if hup == nil {
+		return do
+	}
+	restart := func() {
+		for _, r := range eng.Results() {
+			if r.Removed || !r.Status.Paused {
+				continue
+			}
+			if err := eng.Restart(r.Name); err != nil {
+				log.Error().Err(err).Str("strategy", r.Name).Msg("restart refused")
+				continue
+			}
+			log.Info().Str("strategy", r.Name).Str("was", r.Status.String()).Msg("strategy restarted by the operator")
+		}
+	}
+	out := make(chan func())
+	go func() {
+		for {
+			var f func()
+			select {
+			case g, ok := <-do:
+				if !ok {
+					do = nil // a source that ended: its case never fires again
+					continue
+				}
+				f = g
+			case <-hup:
+				f = restart
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case out <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // reloads turns the watcher's batches into work for the engine's goroutine.
