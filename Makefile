@@ -22,5 +22,7 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKGS)
 
-run:
-	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/qb run
+# run builds the binary and runs it, rather than `go run`, so Ctrl-C reaches
+# qb alone and its exit status is qb's.
+run: build
+	./bin/qb run
