@@ -48,8 +48,8 @@ func TestMigrateTwice(t *testing.T) {
 		if got := tables(t, st); !slices.Equal(got, wantTables) {
 			t.Errorf("tables = %v, want %v", got, wantTables)
 		}
-		if n := queryInt(t, st, `SELECT count(*) FROM schema_migrations`); n != 1 {
-			t.Errorf("schema_migrations has %d rows, want 1", n)
+		if n := queryInt(t, st, `SELECT count(*) FROM schema_migrations`); n != 2 {
+			t.Errorf("schema_migrations has %d rows, want 2 (one per migration)", n)
 		}
 		status := migrationStatus(t, st)
 		for _, m := range status {
@@ -94,8 +94,8 @@ func TestMigrateConcurrently(t *testing.T) {
 			}
 		}
 		st := open(t, target, sqldb.Options{})
-		if n := queryInt(t, st, `SELECT count(*) FROM schema_migrations`); n != 1 {
-			t.Errorf("schema_migrations has %d rows, want 1", n)
+		if n := queryInt(t, st, `SELECT count(*) FROM schema_migrations`); n != 2 {
+			t.Errorf("schema_migrations has %d rows, want 2 (one per migration)", n)
 		}
 	})
 }

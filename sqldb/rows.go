@@ -16,6 +16,7 @@ type orderRow struct {
 	Qty, Price, FilledQty      int64
 	Created                    time.Time
 	Updated                    *time.Time
+	Sessions                   int
 }
 
 func (r *orderRow) order(norm func(time.Time) time.Time) (market.Order, error) {
@@ -34,7 +35,7 @@ func (r *orderRow) order(norm func(time.Time) time.Time) (market.Order, error) {
 	o := market.Order{
 		ID: r.ID, Strategy: r.Strategy, Symbol: market.Symbol(r.Symbol), Side: side, Type: typ,
 		Qty: r.Qty, Price: r.Price, Created: norm(r.Created), Status: status,
-		FilledQty: r.FilledQty, Reason: r.Reason,
+		FilledQty: r.FilledQty, Reason: r.Reason, Sessions: r.Sessions,
 	}
 	if r.Updated != nil {
 		o.Updated = norm(*r.Updated)

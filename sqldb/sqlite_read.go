@@ -136,7 +136,7 @@ func (s *SQLite) OpenOrders(ctx context.Context) ([]market.Order, error) {
 		var created int64
 		var updated sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.Strategy, &r.Symbol, &r.Side, &r.Type, &r.Qty, &r.Price,
-			&r.Status, &r.FilledQty, &r.Reason, &created, &updated); err != nil {
+			&r.Status, &r.FilledQty, &r.Reason, &created, &updated, &r.Sessions); err != nil {
 			return nil, fmt.Errorf("open orders: %w", err)
 		}
 		r.Created = fromMicros(created)

@@ -161,9 +161,12 @@ func TestIteratorStopsEarly(t *testing.T) {
 	})
 }
 
+// newOrder makes order id; its life in sessions varies with id, so the
+// tests see day and GTC orders stored and restored.
 func newOrder(id int64) market.Order {
 	return market.Order{ID: id, Strategy: "ma_cross", Symbol: "005930", Side: market.Buy, Type: market.LimitOrder,
-		Qty: 10, Price: 70000, Created: day0.Add(time.Duration(id) * time.Second), Status: market.OrderNew}
+		Qty: 10, Price: 70000, Created: day0.Add(time.Duration(id) * time.Second), Status: market.OrderNew,
+		Sessions: 1 + int(id%3)}
 }
 
 func TestOrdersLifeCycle(t *testing.T) {

@@ -26,10 +26,12 @@ type account struct {
 }
 
 // openOrder is a working order with the per-share price its cash
-// reservation was made at (buys).
+// reservation was made at (buys) and the sessions it has been able to
+// trade in (see lifetime.go).
 type openOrder struct {
 	market.Order
-	reserve int64
+	reserve  int64
+	sessions int
 }
 
 func (a *account) init(cash int64) {

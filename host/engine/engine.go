@@ -30,13 +30,16 @@ type Engine struct {
 	series  []*series                 // every bar series, by symbol then timeframe
 	nextEnd int64                     // earliest end (unix ns) of a forming bar
 
-	now     time.Time
-	nowNs   int64
-	day     int64 // KST day of now
-	clocked bool  // the clock has been set at least once
-	nextID  int64
-	started bool
-	stopped bool
+	now   time.Time
+	nowNs int64
+	day   int64 // KST day of now
+	// sessionDay is the KST day of the last session seen open: the day of
+	// the last trade (see lifetime.go).
+	sessionDay int64
+	clocked    bool // the clock has been set at least once
+	nextID     int64
+	started    bool
+	stopped    bool
 
 	// Scratch space, reused so the tick path does not allocate.
 	closed   []closedBar
@@ -59,7 +62,8 @@ func New(cfg Config) (*Engine, error) {
 	e := &Engine{
 		cfg: c, log: c.Log, gate: risk.New(*c.Limits, *c.Fees), sink: c.Sink,
 		syms: make(map[market.Symbol]*symbol), nextEnd: math.MaxInt64, day: math.MinInt64,
-		nextID: c.LastOrderID,
+		sessionDay: math.MinInt64,
+		nextID:     c.LastOrderID,
 	}
 	for i := range c.Strategies {
 		s, err := e.load(&c.Strategies[i])

@@ -21,6 +21,7 @@ func (s *strat) Now() time.Time { return s.e.now }
 func (s *strat) Submit(req script.OrderRequest) (int64, error) {
 	return s.e.submit(s, market.Order{
 		Symbol: req.Symbol, Side: req.Side, Type: req.Type, Qty: req.Qty, Price: req.Price,
+		Sessions: req.Sessions,
 	})
 }
 

@@ -21,6 +21,9 @@ func (e *Engine) submit(s *strat, o market.Order) (int64, error) {
 	}
 	e.nextID++
 	o.ID, o.Strategy, o.Created, o.Status = e.nextID, s.name, e.now, market.OrderNew
+	if o.Sessions == 0 {
+		o.Sessions = 1 // a day order, stated
+	}
 	q := e.quote(o.Symbol)
 	if err := e.gate.Admit(s.id, &o, s.exposure(o.Symbol), q); err != nil {
 		return o.ID, e.refuse(s, &o, err)
@@ -35,7 +38,11 @@ func (e *Engine) submit(s *strat, o market.Order) (int64, error) {
 		return o.ID, err // cannot happen: the order is new
 	}
 	s.acct.orders++
-	s.acct.open = append(s.acct.open, openOrder{Order: o, reserve: e.gate.Price(&o, q)})
+	oo := openOrder{Order: o, reserve: e.gate.Price(&o, q)}
+	if e.inSession() {
+		oo.sessions = 1
+	}
+	s.acct.open = append(s.acct.open, oo)
 	e.notify(s, &o)
 	return o.ID, nil
 }

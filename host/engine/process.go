@@ -18,14 +18,24 @@ func (e *Engine) Process(t *market.Tick) {
 		return
 	}
 	e.Advance(t.Time)
+	e.openSession()
 	y := e.symbol(t.Symbol)
 	e.trade(y, t.Price)
 	e.brokers(t)
+	if t.Synthetic() {
+		e.tellBarData(y, t.From.Frame)
+	}
 	for _, sr := range y.series {
+		if sr.tf < t.From.Frame {
+			continue // a made-up point inside a longer bar: no bar of its own
+		}
 		if b, ok := sr.b.Add(t); ok {
 			e.deliverBar(sr, &b)
 		}
 		e.watch(sr)
+	}
+	if t.Synthetic() {
+		return // on_tick sees trades that printed, never made-up prices
 	}
 	for _, s := range y.tickSubs {
 		if s.running() {
@@ -76,17 +86,6 @@ func (e *Engine) setClock(t time.Time) {
 	e.now, e.nowNs = t, ns
 	if newDay {
 		e.expire()
-	}
-}
-
-// expire cancels the orders still working when a KST day ends: KRX orders
-// are day orders. Each strategy hears of it through on_order.
-func (e *Engine) expire() {
-	for _, s := range e.strats {
-		if len(s.acct.open) > 0 && s.running() {
-			e.cancelAll(s, "day ended")
-			e.drain(s)
-		}
 	}
 }
 
@@ -187,4 +186,26 @@ func (e *Engine) tellFill(s *strat, f *market.Fill, upd *market.Order) {
 		err = s.s.Fill(&e.fillArg)
 	}
 	e.after(s, "on_fill", err)
+}
+
+// tellBarData says once to each strategy of y what bar data withholds
+// from it: on_tick, whose prices would be made up, and bars shorter than
+// the data's.
+func (e *Engine) tellBarData(y *symbol, frame market.Timeframe) {
+	for _, s := range y.tickSubs {
+		if !s.toldBars {
+			s.toldBars = true
+			s.log.Warn().Str("symbol", string(y.sym)).Stringer("data", frame).
+				Msg("the data are bars: on_tick is not called, on_bar gets the closed bars")
+		}
+	}
+	for _, sr := range y.series {
+		for _, s := range sr.subs {
+			if sr.tf < frame && !s.toldBars {
+				s.toldBars = true
+				s.log.Warn().Str("symbol", string(y.sym)).Stringer("data", frame).Stringer("timeframe", sr.tf).
+					Msg("the data are bars longer than the strategy's timeframe: it gets no bars")
+			}
+		}
+	}
 }

@@ -61,18 +61,21 @@ func (e *Engine) reopen(s *strat, o market.Order) {
 		}
 	}
 	s.acct.open = append(s.acct.open, openOrder{Order: o, reserve: e.gate.Price(&o, e.quote(o.Symbol))})
+	// Its sessions are counted when the clock starts (expireStale).
 }
 
-// expireStale cancels restored orders of a KST day before the clock's, as
-// the clock first starts.
+// expireStale counts, as the clock first starts, the sessions each
+// restored order has seen since it was placed, and cancels those whose
+// life is spent.
 func (e *Engine) expireStale() {
 	for _, s := range e.strats {
 		for i := len(s.acct.open) - 1; i >= 0; i-- {
 			o := &s.acct.open[i]
-			if o.Created.IsZero() || kstDay(o.Created.UnixNano()) >= e.day {
+			o.sessions = sessionsSince(o.Created, e.day)
+			if o.sessions < o.Lifetime() {
 				continue
 			}
-			if err := e.cancel(s, o.ID, "day ended"); err != nil {
+			if err := e.cancel(s, o.ID, expiry(o.Lifetime())); err != nil {
 				s.log.Error().Err(err).Msg("cancel failed; order dropped from the books")
 				s.acct.remove(i)
 			}

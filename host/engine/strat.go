@@ -39,6 +39,7 @@ type strat struct {
 	closed   bool
 	swapping bool // Replace is stopping the old version
 	removed  bool // Remove stopped it; its account stays
+	toldBars bool // it was told that bar data has no ticks for it
 }
 
 // running reports whether the strategy still gets events.

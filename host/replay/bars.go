@@ -31,6 +31,7 @@ func BarTicks(b *market.Bar, dst []market.Tick) []market.Tick {
 			Symbol: b.Symbol,
 			Price:  p,
 			Volume: vol,
+			From:   market.BarPoint{Frame: b.Timeframe, Low: b.Low, High: b.High, Open: i == 0},
 		})
 	}
 	return dst

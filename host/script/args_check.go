@@ -54,6 +54,46 @@ func argFinite(L *lua.LState, n int, name string, lo, hi float64) float64 {
 	return f
 }
 
+// DefaultGTCSessions is the life of a GTC order whose options name no
+// sessions: 20 trading sessions, about a month.
+const DefaultGTCSessions = 20
+
+// argLifetime reads argument n, an order's options table {tif = "day" |
+// "gtc", sessions = n}, as the order's life in sessions. A day order
+// lives one session; a GTC order sessions (DefaultGTCSessions when not
+// given), at most market.MaxSessions.
+func argLifetime(L *lua.LState, n int) int {
+	opts, ok := L.Get(n).(*lua.LTable)
+	if !ok {
+		L.ArgError(n, "options: want a table such as {tif = \"gtc\", sessions = 5}, have "+describe(L.Get(n)))
+	}
+	tif := "day"
+	switch v := opts.RawGetString("tif").(type) {
+	case *lua.LNilType:
+	case lua.LString:
+		tif = string(v)
+	default:
+		L.ArgError(n, "options.tif: want \"day\" or \"gtc\", have "+describe(v))
+	}
+	sessions := opts.RawGetString("sessions")
+	switch {
+	case tif == "day" && sessions == lua.LNil:
+		return 1
+	case tif == "day":
+		L.ArgError(n, "options.sessions: only a GTC order lives more than one session (add tif = \"gtc\")")
+	case tif != "gtc":
+		L.ArgError(n, fmt.Sprintf("options.tif: want \"day\" or \"gtc\", have %q", tif))
+	case sessions == lua.LNil:
+		return DefaultGTCSessions
+	}
+	v, ok := sessions.(lua.LNumber)
+	f := float64(v)
+	if !ok || f != math.Trunc(f) || f < 1 || f > market.MaxSessions {
+		L.ArgError(n, fmt.Sprintf("options.sessions: want a whole number in 1..%d, have %s", market.MaxSessions, describe(sessions)))
+	}
+	return int(f)
+}
+
 // scratch holds buffers reused across ctx calls, so the per-tick ones
 // (indicators) allocate nothing on the Go side.
 type scratch struct {

@@ -38,8 +38,9 @@ func (s *Strategy) newCtx() *lua.LTable {
 	return ctx
 }
 
-// orderFn is ctx.buy or ctx.sell: (symbol, qty [, limit_price]) →
-// order_id | nil, err. No price (or 0) is a market order.
+// orderFn is ctx.buy or ctx.sell: (symbol, qty [, limit_price [,
+// options]]) → order_id | nil, err. No price (or 0) is a market order;
+// options is {tif = "day"|"gtc", sessions = n} (argLifetime).
 func (s *Strategy) orderFn(side market.Side) lua.LGFunction {
 	return func(L *lua.LState) int {
 		req := OrderRequest{Symbol: s.argSymbol(L, 1), Side: side, Type: market.MarketOrder,
@@ -48,6 +49,9 @@ func (s *Strategy) orderFn(side market.Side) lua.LGFunction {
 			if req.Price = argWhole(L, 3, "limit_price", 0, maxPrice); req.Price > 0 {
 				req.Type = market.LimitOrder
 			}
+		}
+		if L.Get(4) != lua.LNil {
+			req.Sessions = argLifetime(L, 4)
 		}
 		id, err := s.host.Submit(req)
 		if err != nil {
@@ -92,7 +96,7 @@ func (s *Strategy) luaOrders(L *lua.LState) int {
 	list := L.CreateTable(len(s.scratch.orders), 0)
 	for i := range s.scratch.orders {
 		o := &s.scratch.orders[i]
-		t := L.CreateTable(0, 8)
+		t := L.CreateTable(0, 9)
 		t.RawSetString("id", lua.LNumber(o.ID))
 		t.RawSetString("symbol", lua.LString(o.Symbol))
 		t.RawSetString("side", sideName(o.Side))
@@ -101,6 +105,7 @@ func (s *Strategy) luaOrders(L *lua.LState) int {
 		t.RawSetString("price", lua.LNumber(o.Price))
 		t.RawSetString("filled", lua.LNumber(o.FilledQty))
 		t.RawSetString("status", statusName(o.Status))
+		t.RawSetString("sessions", lua.LNumber(o.Lifetime()))
 		list.RawSetInt(i+1, t)
 	}
 	L.Push(list)

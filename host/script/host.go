@@ -44,6 +44,9 @@ type OrderRequest struct {
 	Type   market.OrderType
 	Qty    int64 // shares, 1..1e9
 	Price  int64 // won; 0 for a market order
+	// Sessions is the order's life in trading sessions: 0 or 1 for a day
+	// order, more for a good-till-cancelled one (market.Order.Sessions).
+	Sessions int
 }
 
 // Options tune a Strategy. The zero value is usable.

@@ -34,22 +34,46 @@ func (m *Model) OnTick(t *market.Tick, dst []market.Fill) []market.Fill {
 }
 
 // crosses reports whether print t fills w and at what price.
+//
+// A tick made from a bar (t.Synthetic) is a point on an assumed path, so
+// no fill is priced outside the bar's range: a market order's slippage
+// stops at the bar's high (buys) or low (sells). The bar's open stands for
+// the opening auction: it takes every order live at or before it, and a
+// limit the open gaps through fills at the open, the auction's price.
 func (m *Model) crosses(w *working, t *market.Tick) (int64, bool) {
 	o := &w.order
-	if o.Symbol != t.Symbol || !t.Time.After(w.live) {
+	if o.Symbol != t.Symbol || !m.live(w, t) {
 		return 0, false
 	}
 	if o.Type == market.MarketOrder {
-		if o.Side == market.Buy {
-			return krx.AddTicks(t.Price, m.cfg.SlippageTicks), true
+		slip := m.cfg.SlippageTicks
+		if o.Side == market.Sell {
+			slip = -slip
 		}
-		return krx.AddTicks(t.Price, -m.cfg.SlippageTicks), true
+		return clamp(krx.AddTicks(t.Price, slip), t), true
 	}
 	through := o.Side == market.Buy && t.Price < o.Price || o.Side == market.Sell && t.Price > o.Price
-	if through || m.cfg.LimitFillOnTouch && t.Price == o.Price {
-		return o.Price, true
+	if !through && !(m.cfg.LimitFillOnTouch && t.Price == o.Price) {
+		return 0, false
 	}
-	return 0, false
+	if through && t.From.Open {
+		return t.Price, true
+	}
+	return o.Price, true
+}
+
+// live reports whether w can trade on t: prints strictly after the order
+// went live, or a bar's open at or after it.
+func (m *Model) live(w *working, t *market.Tick) bool {
+	return t.Time.After(w.live) || t.From.Open && t.Time.Equal(w.live)
+}
+
+// clamp keeps a fill price made from a bar inside the bar's range.
+func clamp(price int64, t *market.Tick) int64 {
+	if !t.Synthetic() {
+		return price
+	}
+	return min(max(price, t.From.Low), t.From.High)
 }
 
 // fill executes as much of w as the print allows at price.

@@ -64,12 +64,25 @@ type Order struct {
 	Qty      int64 // shares ordered
 	Price    int64 // limit price in won; 0 for a market order
 	Created  time.Time
+	// Sessions is how many trading sessions the order may work in before
+	// it expires (see Lifetime): 1, or 0 which reads as 1, for a day
+	// order; 2..MaxSessions for a good-till-cancelled one.
+	Sessions int
 
 	Status    OrderStatus
 	FilledQty int64  // shares filled so far
 	Reason    string // why it was rejected or cancelled
 	Updated   time.Time
 }
+
+// MaxSessions caps a good-till-cancelled order's life: 60 trading
+// sessions, about three months, after which it expires like a day order.
+// A cap keeps a forgotten order from trading on a market its strategy no
+// longer watches.
+const MaxSessions = 60
+
+// Lifetime returns the sessions o may work in: Sessions, or 1 when unset.
+func (o *Order) Lifetime() int { return max(o.Sessions, 1) }
 
 // Remaining is the quantity still to fill.
 func (o *Order) Remaining() int64 { return o.Qty - o.FilledQty }
@@ -89,6 +102,8 @@ func (o *Order) Validate() error {
 		return fieldErr("order", "price", "limit price %d is not positive", o.Price)
 	case o.Type == MarketOrder && o.Price != 0:
 		return fieldErr("order", "price", "market order has price %d, want 0", o.Price)
+	case o.Sessions < 0 || o.Sessions > MaxSessions:
+		return fieldErr("order", "sessions", "%d outside 0..%d", o.Sessions, MaxSessions)
 	case o.FilledQty < 0 || o.FilledQty > o.Qty:
 		return fieldErr("order", "filled_qty", "%d outside 0..%d", o.FilledQty, o.Qty)
 	}
