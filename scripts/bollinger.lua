@@ -7,7 +7,9 @@ local s = {
   name = "bollinger",
   symbols = { "005930", "035420" },
   timeframe = "1d",
-  params = { period = 20, width = 2, fraction = 0.18, stop_width = 0.5 },
+  -- max_order_value caps an entry's value: keep it at or under the risk
+  -- gate's --max-order-value (20,000,000 won by default).
+  params = { period = 20, width = 2, fraction = 0.18, stop_width = 0.5, max_order_value = 20000000 },
 }
 
 function s.on_bar(ctx, bar)
@@ -21,7 +23,7 @@ function s.on_bar(ctx, bar)
       ctx.sell(bar.symbol, held)
     end
   elseif bar.close < lower then
-    local qty = sizing.shares(ctx, bar.close, ctx.params.fraction)
+    local qty = sizing.shares(ctx, bar.close, ctx.params.fraction, ctx.params.max_order_value)
     if qty > 0 then ctx.buy(bar.symbol, qty) end
   end
 end

@@ -11,7 +11,9 @@ local s = {
   name = "ma_cross",
   symbols = { "005930", "035420" },
   timeframe = "1d",
-  params = { fast = 5, slow = 20, fraction = 0.18, stop_loss = 0.08 },
+  -- max_order_value caps an entry's value: keep it at or under the risk
+  -- gate's --max-order-value (20,000,000 won by default).
+  params = { fast = 5, slow = 20, fraction = 0.18, stop_loss = 0.08, max_order_value = 20000000 },
 }
 
 -- prev[symbol] = fast minus slow at the previous bar, to detect the cross.
@@ -39,7 +41,7 @@ function s.on_bar(ctx, bar)
       ctx.sell(bar.symbol, held) -- market order, fills at the next trade
     end
   elseif before and before <= 0 and diff > 0 then
-    local qty = sizing.shares(ctx, bar.close, ctx.params.fraction)
+    local qty = sizing.shares(ctx, bar.close, ctx.params.fraction, ctx.params.max_order_value)
     if qty > 0 then
       local id, err = ctx.buy(bar.symbol, qty)
       if not id then ctx.log.warn("buy refused", { symbol = bar.symbol, reason = err }) end

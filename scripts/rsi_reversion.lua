@@ -7,7 +7,9 @@ local s = {
   name = "rsi_reversion",
   symbols = { "005930", "035420" },
   timeframe = "1d",
-  params = { period = 14, oversold = 30, overbought = 70, fraction = 0.18, max_hold = 20 },
+  -- max_order_value caps an entry's value: keep it at or under the risk
+  -- gate's --max-order-value (20,000,000 won by default).
+  params = { period = 14, oversold = 30, overbought = 70, fraction = 0.18, max_hold = 20, max_order_value = 20000000 },
 }
 
 local held_bars = {} -- symbol -> bars since entry
@@ -31,7 +33,7 @@ function s.on_bar(ctx, bar)
   end
 
   if rsi < ctx.params.oversold and #ctx.orders() == 0 then
-    local qty = sizing.shares(ctx, bar.close, ctx.params.fraction)
+    local qty = sizing.shares(ctx, bar.close, ctx.params.fraction, ctx.params.max_order_value)
     if qty > 0 then ctx.buy(bar.symbol, qty) end
   end
 end

@@ -90,9 +90,9 @@ func (r *riskFlags) register(fs *pflag.FlagSet) {
 	r.l = risk.DefaultLimits()
 	fs.Int64Var(&r.l.MaxPositionShares, "max-position-shares", r.l.MaxPositionShares, "risk: most shares of one symbol a strategy may hold")
 	fs.Int64Var(&r.l.MaxPositionValue, "max-position-value", r.l.MaxPositionValue, "risk: most won of one symbol a strategy may hold")
-	fs.Int64Var(&r.l.MaxOrderValue, "max-order-value", r.l.MaxOrderValue, "risk: most won one order may be worth")
+	fs.Int64Var(&r.l.MaxOrderValue, "max-order-value", r.l.MaxOrderValue, "risk: most won one buy may be worth (sells of held shares are exempt)")
 	fs.IntVar(&r.l.MaxOpenOrders, "max-open-orders", r.l.MaxOpenOrders, "risk: most working orders per strategy")
 	fs.IntVar(&r.l.MaxOrdersPerMinute, "max-orders-per-minute", r.l.MaxOrdersPerMinute, "risk: most orders per strategy in any minute")
-	fs.Int64Var(&r.l.MaxDailyLoss, "max-daily-loss", r.l.MaxDailyLoss, "risk: a strategy's loss in one KST day that stops its new orders, won")
-	fs.Int64Var(&r.l.MaxAccountDailyLoss, "max-account-daily-loss", r.l.MaxAccountDailyLoss, "risk: the account's loss in one KST day that halts all new orders, won")
+	fs.Int64Var(&r.l.MaxDailyLoss, "max-daily-loss", r.l.MaxDailyLoss, "risk: a strategy's loss in one KST day that stops its new buys, won")
+	fs.Int64Var(&r.l.MaxAccountDailyLoss, "max-account-daily-loss", r.l.MaxAccountDailyLoss, "risk: the account's loss in one KST day that stops every new buy, won")
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/qbtrading/qb/host/risk"
+	"github.com/qbtrading/qb/lib/market"
 )
 
 // riskScript runs the Lua actions of a case on given bars and records
@@ -70,7 +71,7 @@ func TestRiskReasonsReachOnOrder(t *testing.T) {
 			`[11] = function(ctx) try(ctx.buy("005930", 10)) end, [14] = function(ctx) try(ctx.buy("005930", 1)) end`,
 			"daily loss: strategy lost"},
 		{risk.RuleAccountLoss, func(l *risk.Limits) { l.MaxDailyLoss, l.MaxAccountDailyLoss = 0, 10_000 }, 0,
-			`[11] = function(ctx) try(ctx.buy("005930", 10)) end, [14] = function(ctx) try(ctx.sell("005930", 10)) end`,
+			`[11] = function(ctx) try(ctx.buy("005930", 10)) end, [14] = function(ctx) try(ctx.buy("005930", 1)) end`,
 			"account daily loss: account lost"},
 	} {
 		t.Run(string(tc.rule), func(t *testing.T) {
@@ -89,6 +90,69 @@ func TestRiskReasonsReachOnOrder(t *testing.T) {
 			}
 			if r.Rejected != 1 {
 				t.Errorf("rejected = %d, want 1", r.Rejected)
+			}
+		})
+	}
+}
+
+// TestExitsPassTheGate buys within the limits, then sells every share
+// held where a buy of the same size would be refused: after the price rose
+// past the order value limit, or after a daily loss breaker tripped. The
+// sell is admitted and fills, so the position is closed.
+func TestExitsPassTheGate(t *testing.T) {
+	dayTwo := append(session(day1, 120, func(int) int64 { return 70_000 }),
+		session(day2, 120, func(i int) int64 { return map[bool]int64{true: 70_000, false: 66_000}[i < 24] })...)
+	rise := session(day1, 120, func(i int) int64 { return map[bool]int64{true: 70_000, false: 100_000}[i < 48] })
+	for _, tc := range []struct {
+		name    string
+		limits  func(l *risk.Limits)
+		ticks   []market.Tick
+		actions string // Lua: [bar] = function(ctx) ... end
+		reasons []string
+		qty     int64 // shares bought, then sold
+	}{
+		// 280 × 70,700 (the market buy collar) = 19,796,000 won; at
+		// 100,000 won the position is worth 28,000,000.
+		{"over max order value", nil, rise,
+			`[2] = function(ctx) try(ctx.buy("005930", 280)) end,
+			 [8] = function(ctx) try(ctx.sell("005930", ctx.position("005930").qty)) end`, nil, 280},
+		{"daily loss", func(l *risk.Limits) { l.MaxDailyLoss = 10_000 }, dayTwo,
+			`[11] = function(ctx) try(ctx.buy("005930", 10)) end,
+			 [14] = function(ctx) try(ctx.buy("005930", 1)); try(ctx.sell("005930", 10)) end`,
+			[]string{"daily loss: strategy lost 41,105 won today by 2026-03-05 09:02 KST (limit 10,000)"}, 10},
+		{"account daily loss", func(l *risk.Limits) { l.MaxDailyLoss, l.MaxAccountDailyLoss = 0, 10_000 }, dayTwo,
+			`[11] = function(ctx) try(ctx.buy("005930", 10)) end,
+			 [14] = function(ctx) try(ctx.buy("005930", 1)); try(ctx.sell("005930", 10)) end`,
+			[]string{"account daily loss: account lost 41,105 won today by 2026-03-05 09:02 KST (limit 10,000)"}, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lim := risk.DefaultLimits()
+			if tc.limits != nil {
+				tc.limits(&lim)
+			}
+			spec := luaSpec(t, "risky.lua", fmt.Sprintf(riskScript, tc.actions))
+			r := run(t, Config{Strategies: []Spec{spec}, Limits: &lim}, tc.ticks)[0]
+			reasons := stateList(t, r.State, "reasons")
+			if len(reasons) != len(tc.reasons) {
+				t.Fatalf("on_order reasons %q, want %d", reasons, len(tc.reasons))
+			}
+			for i, want := range tc.reasons {
+				if !strings.Contains(reasons[i], want) {
+					t.Errorf("reason %q, want one containing %q", reasons[i], want)
+				}
+			}
+			if r.Rejected != len(tc.reasons) {
+				t.Errorf("rejected = %d, want %d", r.Rejected, len(tc.reasons))
+			}
+			filled := map[market.Side]int64{} // the tape's volume fills an order in parts
+			for _, f := range r.Fills {
+				filled[f.Side] += f.Qty
+			}
+			if filled[market.Buy] != tc.qty || filled[market.Sell] != tc.qty {
+				t.Fatalf("filled %v, want %d bought and sold", filled, tc.qty)
+			}
+			if len(r.Positions) != 1 || r.Positions[0].Qty != 0 {
+				t.Errorf("positions %+v, want the position closed", r.Positions)
 			}
 		})
 	}

@@ -31,6 +31,7 @@ func strategyReport(res engine.Result) StrategyReport {
 		Name:        res.Name,
 		File:        res.File,
 		Status:      status(res),
+		Rejected:    res.Rejected,
 		StartCash:   res.StartCash,
 		FinalCash:   res.Cash,
 		FinalEquity: res.Equity,

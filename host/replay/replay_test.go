@@ -84,6 +84,29 @@ func TestShippedStrategiesTradeAndReconcile(t *testing.T) {
 	}
 }
 
+// The shipped strategies size their entries inside the default risk
+// limits and can always close what they hold, so a first replay shows no
+// rejected order; with ten times the cash, their sizing stays under the
+// order value limit.
+func TestShippedStrategiesHaveNoRejectedOrders(t *testing.T) {
+	srcs, err := load.Strategies([]string{"../../scripts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cash := range []int64{0, 1_000_000_000} { // 0: the default 100,000,000 won
+		rep, err := Run(context.Background(), Config{Data: dailyFiles, Strategies: srcs, Cash: cash, Log: zerolog.Nop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range rep.Strategies {
+			if s.Rejected != 0 || s.Stats.Trades == 0 {
+				t.Errorf("cash %d: %s had %d orders rejected and %d trades, want none rejected",
+					cash, s.Name, s.Rejected, s.Stats.Trades)
+			}
+		}
+	}
+}
+
 // Two runs of the same data and scripts give byte-identical reports and
 // summaries, and they match the golden files (go test -update rewrites them
 // after a deliberate change).

@@ -23,6 +23,7 @@ type StrategyReport struct {
 	Name        string           `json:"name"`
 	File        string           `json:"file"`
 	Status      string           `json:"status"`
+	Rejected    int              `json:"rejected"` // orders refused by the risk gate or the broker
 	Stats       Stats            `json:"stats"`
 	StartCash   int64            `json:"start_cash"`
 	FinalCash   int64            `json:"final_cash"`

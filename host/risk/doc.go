@@ -7,6 +7,10 @@
 // the check (Exposure, Quote), so the Gate never disagrees with the
 // engine's own books.
 //
+// The limits bound new risk and never trap a position: an exit, a sell of
+// shares held, passes the exposure limits, the open-order cap and the
+// daily loss breakers (see Gate).
+//
 // A refused order gets a *Rejection naming the Rule and a reason a person
 // can read ("max order value: 12,000,000 won > 10,000,000"); the engine
 // hands that reason to the strategy through on_order.

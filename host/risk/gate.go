@@ -40,6 +40,16 @@ type Fees interface {
 }
 
 // Gate checks orders against Limits. Create it with New.
+//
+// A risk gate limits new risk; it never traps a position. An exit, a sell
+// of no more shares than are held and not already on open sells (see
+// Exposure), cannot add risk, so it passes the exposure limits (order
+// value, position shares and value), the open-order cap and both daily
+// loss breakers: a strategy stopped or an account halted for the day can
+// still close what it holds. An exit still needs a valid order, a price on
+// the tick grid inside the day's limits (or a market order once the symbol
+// has traded), and room in the order rate window, which only delays it by
+// at most a minute.
 type Gate struct {
 	lim  Limits
 	fees Fees
@@ -48,7 +58,7 @@ type Gate struct {
 	day          int64 // current KST day number, see kstDay
 	acctEquity   int64 // sum of the strategies' last equity
 	acctDayStart int64
-	acctLossHit  bool
+	acctLoss     trip
 }
 
 type strategy struct {
@@ -56,7 +66,7 @@ type strategy struct {
 	orders   window
 	equity   int64
 	dayStart int64
-	lossHit  bool
+	loss     trip
 }
 
 // New returns a Gate applying lim, with fees used to price the cash an
@@ -89,7 +99,7 @@ func (g *Gate) Admit(id ID, o *market.Order, x Exposure, q Quote) error {
 	g.roll(o.Created)
 	s := &g.strats[id]
 	now := unixNano(o.Created)
-	if err := g.checkState(s, now, x); err != nil {
+	if err := g.checkState(s, now, exits(o, x), x); err != nil {
 		return err
 	}
 	if err := g.checkPrice(o, q); err != nil {
@@ -102,22 +112,30 @@ func (g *Gate) Admit(id ID, o *market.Order, x Exposure, q Quote) error {
 	return nil
 }
 
+// exits reports whether o only reduces a held position: a sell of no more
+// shares than are held and not already on open sells. There is no short
+// selling, so every sell the holdings rule lets through is an exit.
+func exits(o *market.Order, x Exposure) bool {
+	return o.Side == market.Sell && o.Qty <= x.Held-x.OpenSellQty
+}
+
 // checkState applies the rules that depend on the strategy's recent
-// history rather than on the order.
-func (g *Gate) checkState(s *strategy, now int64, x Exposure) error {
+// history rather than on the order. The breakers and the open-order cap
+// spare an exit, the order rate does not (see Gate).
+func (g *Gate) checkState(s *strategy, now int64, exit bool, x Exposure) error {
 	const minute = int64(time.Minute)
 	switch {
-	case g.acctLossHit:
-		return reject(RuleAccountLoss, "account lost %s won today >= %s, all orders halted until tomorrow",
-			won(g.acctDayStart-g.acctEquity), won(g.lim.MaxAccountDailyLoss))
-	case s.lossHit:
-		return reject(RuleDailyLoss, "strategy lost %s won today >= %s, orders stopped until tomorrow",
-			won(s.dayStart-s.equity), won(g.lim.MaxDailyLoss))
+	case g.acctLoss.hit && !exit:
+		return reject(RuleAccountLoss, "account %s (limit %s); until the next KST day only sells of held shares are admitted",
+			g.acctLoss, won(g.lim.MaxAccountDailyLoss))
+	case s.loss.hit && !exit:
+		return reject(RuleDailyLoss, "strategy %s (limit %s); until the next KST day only sells of held shares are admitted",
+			s.loss, won(g.lim.MaxDailyLoss))
 	case s.orders.full(now, minute):
 		wait := time.Duration(s.orders.oldest() + minute - now)
 		return reject(RuleOrderRate, "%d orders in the last minute >= %d, next allowed in %s",
 			s.orders.n, g.lim.MaxOrdersPerMinute, wait)
-	case g.lim.MaxOpenOrders > 0 && x.OpenOrders >= g.lim.MaxOpenOrders:
+	case g.lim.MaxOpenOrders > 0 && x.OpenOrders >= g.lim.MaxOpenOrders && !exit:
 		return reject(RuleOpenOrders, "%d open orders >= %d", x.OpenOrders, g.lim.MaxOpenOrders)
 	}
 	return nil
@@ -171,19 +189,21 @@ func (g *Gate) Cost(side market.Side, qty, price int64) int64 {
 	return addSat(v, fee+tax)
 }
 
-// checkSize applies the value, position, holdings and cash rules.
+// checkSize applies the holdings rule to a sell, and the value, position
+// and cash rules to a buy. A sell that passes the holdings rule is an exit,
+// which the exposure limits spare: however much the position has grown in
+// value, it can be closed.
 func (g *Gate) checkSize(o *market.Order, x Exposure, q Quote) error {
-	price := g.Price(o, q)
-	value := mulSat(o.Qty, price)
-	if l := g.lim.MaxOrderValue; l > 0 && value > l {
-		return reject(RuleOrderValue, "%s won > %s (%s × %s)", won(value), won(l), won(o.Qty), won(price))
-	}
 	if o.Side == market.Sell {
 		if free := x.Held - x.OpenSellQty; o.Qty > free {
 			return reject(RuleHoldings, "sell of %s shares of %s, %s free (%s held, %s on open sells)",
 				won(o.Qty), o.Symbol, won(free), won(x.Held), won(x.OpenSellQty))
 		}
 		return nil
+	}
+	price := g.Price(o, q)
+	if l, value := g.lim.MaxOrderValue, mulSat(o.Qty, price); l > 0 && value > l {
+		return reject(RuleOrderValue, "%s won > %s (%s × %s)", won(value), won(l), won(o.Qty), won(price))
 	}
 	after := x.Held + x.OpenBuyQty + o.Qty
 	if l := g.lim.MaxPositionShares; l > 0 && after > l {

@@ -51,12 +51,27 @@ func TestAdmitRules(t *testing.T) {
 		{"order value at limit", func(s *scenario) { s.o.Qty = 142; s.o.Price = 70_000 }, "", ""},
 		{"order value over", func(s *scenario) { s.o.Qty = 120; s.o.Price = 100_000; s.q.PrevClose = 100_000 },
 			RuleOrderValue, "max order value: 12,000,000 won > 10,000,000"},
-		{"market order value uses last", func(s *scenario) {
-			s.o.Type, s.o.Price, s.o.Side, s.x.Held = market.MarketOrder, 0, market.Sell, 200
-			s.o.Qty, s.q.Last = 150, 70_000
-		}, RuleOrderValue, "10,500,000 won > 10,000,000"},
+		{"market buy value uses collar", func(s *scenario) {
+			s.o.Type, s.o.Price, s.o.Qty, s.q.Last = market.MarketOrder, 0, 142, 70_000
+		}, RuleOrderValue, "10,039,400 won > 10,000,000 (142 × 70,700)"},
+		// An exit is spared the exposure limits: a position that grew past
+		// the order value limit can still be closed, at once or in part.
+		{"exit over order value", func(s *scenario) { s.o.Side, s.o.Qty, s.x.Held = market.Sell, 200, 200 }, "", ""},
+		{"market exit over order value", func(s *scenario) {
+			s.o.Type, s.o.Price, s.o.Side, s.o.Qty, s.x.Held = market.MarketOrder, 0, market.Sell, 150, 200
+		}, "", ""},
+		{"exit over position limits", func(s *scenario) {
+			s.lim.MaxPositionShares, s.lim.MaxPositionValue = 100, 1_000_000
+			s.o.Side, s.o.Qty, s.x.Held = market.Sell, 100, 1_000
+		}, "", ""},
+		{"sell over order value and over free", func(s *scenario) {
+			s.o.Side, s.o.Qty, s.x.Held, s.x.OpenSellQty = market.Sell, 200, 250, 60
+		}, RuleHoldings, "sell of 200 shares of 005930, 190 free (250 held, 60 on open sells)"},
 		{"open orders below", func(s *scenario) { s.x.OpenOrders = 19 }, "", ""},
 		{"open orders at limit", func(s *scenario) { s.x.OpenOrders = 20 }, RuleOpenOrders, "20 open orders >= 20"},
+		{"exit at open orders limit", func(s *scenario) { s.o.Side, s.o.Qty, s.x.OpenOrders = market.Sell, 50, 20 }, "", ""},
+		{"sell over free at open orders limit", func(s *scenario) { s.o.Side, s.o.Qty, s.x.OpenOrders = market.Sell, 51, 20 },
+			RuleOpenOrders, "20 open orders >= 20"},
 		{"on tick grid", func(s *scenario) { s.o.Price = 70_100 }, "", ""},
 		{"off tick grid", func(s *scenario) { s.o.Price = 70_050 }, RuleTickSize, "70,050 won is not on the tick grid"},
 		{"inside limits", func(s *scenario) { s.o.Price = 91_000; s.o.Qty = 10 }, "", ""},
@@ -187,7 +202,7 @@ func TestDailyLoss(t *testing.T) {
 	g.Mark(a, t0.Add(2*time.Second), 99_000_000) // lost 1,000,000: limit reached
 	g.Mark(a, t0.Add(3*time.Second), 99_900_000) // recovers, but the latch holds
 	checkRejection(t, g.Admit(a, order(4*time.Second), s.x, s.q), RuleDailyLoss,
-		"strategy lost 100,000 won today >= 1,000,000")
+		"strategy lost 1,000,000 won today by 2024-03-04 10:00 KST (limit 1,000,000)")
 	checkRejection(t, g.Admit(b, order(5*time.Second), s.x, s.q), "", "") // b unaffected
 
 	g.Mark(b, t0.Add(6*time.Second), 99_400_000) // account: −100,000 − 600,000
@@ -197,7 +212,7 @@ func TestDailyLoss(t *testing.T) {
 		t.Fatalf("halted %v, stopped a %v b %v", g.Halted(), g.Stopped(a), g.Stopped(b))
 	}
 	checkRejection(t, g.Admit(b, order(9*time.Second), s.x, s.q), RuleAccountLoss,
-		"account lost 1,500,000 won today >= 1,500,000")
+		"account lost 1,500,000 won today by 2024-03-04 10:00 KST (limit 1,500,000)")
 
 	// The next KST day (midnight in Seoul is 15:00 UTC) starts afresh from
 	// the equity at the end of this one.
@@ -208,6 +223,48 @@ func TestDailyLoss(t *testing.T) {
 	g.Mark(a, tomorrow.Add(time.Second), 98_100_001) // 999,999 below yesterday's close
 	if g.Stopped(a) || g.Halted() {
 		t.Fatal("latched on a new day's loss below the limit")
+	}
+}
+
+// TestBreakersSpareExits trips a daily loss breaker, lets the equity
+// recover above the day's start, and then sends a buy, an exit of every
+// share held (worth more than MaxOrderValue) and a sell of one share more.
+// The buy is refused with the loss at the trip, not the (negative) loss
+// now; the exit passes.
+func TestBreakersSpareExits(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		strat, acct int64 // MaxDailyLoss, MaxAccountDailyLoss
+		tripAt      int64 // equity that trips the breaker
+		rule        Rule
+		reason      string
+	}{
+		{"strategy", 1_000_000, 0, 98_765_000, RuleDailyLoss,
+			"daily loss: strategy lost 1,235,000 won today by 2024-03-04 10:01 KST (limit 1,000,000); " +
+				"until the next KST day only sells of held shares are admitted"},
+		{"account", 0, 1_500_000, 98_400_000, RuleAccountLoss,
+			"account daily loss: account lost 1,600,000 won today by 2024-03-04 10:01 KST (limit 1,500,000); " +
+				"until the next KST day only sells of held shares are admitted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := baseScenario()
+			s.lim.MaxDailyLoss, s.lim.MaxAccountDailyLoss = tc.strat, tc.acct
+			s.x.Held = 200 // 14,000,000 won at 70,000: over the 10,000,000 order value limit
+			g := New(s.lim, krx.DefaultFees())
+			id := g.Register("s", 100_000_000)
+			g.Mark(id, t0.Add(time.Minute), tc.tripAt)
+			g.Mark(id, t0.Add(2*time.Minute), 100_500_000) // recovered: 500,000 won up on the day
+			at := func(side market.Side, qty int64) *market.Order {
+				o := s.o
+				o.Side, o.Qty, o.Created = side, qty, t0.Add(3*time.Minute)
+				return &o
+			}
+			checkRejection(t, g.Admit(id, at(market.Buy, 1), s.x, s.q), tc.rule, tc.reason)
+			checkRejection(t, g.Admit(id, at(market.Sell, 200), s.x, s.q), "", "")
+			checkRejection(t, g.Admit(id, at(market.Sell, 201), s.x, s.q), tc.rule, tc.reason)
+			s.x.OpenSellQty = 200 // the exit is working: nothing is left to sell
+			checkRejection(t, g.Admit(id, at(market.Sell, 1), s.x, s.q), tc.rule, tc.reason)
+		})
 	}
 }
 
