@@ -42,9 +42,15 @@
 //
 // ctx.last is the last trade before the hook's event; bars and indicators
 // cover closed bars only: the forming bar is never shown. The engine keeps
-// the last History closed bars per symbol and timeframe, and each
-// indicator a strategy asks for is computed over that history once and
-// then updated bar by bar, so a reloaded script needs no warm-up.
+// every closed bar per symbol and timeframe, up to Config.History
+// (DefaultHistory, 100,000) bars; the ring holding them grows as bars
+// close, so a series costs what it holds and the tick path does not
+// allocate. Each indicator a strategy asks for is computed over that
+// history once and then updated bar by bar, so a reloaded script needs
+// no warm-up, and its values are TA-Lib's over the whole series whenever
+// it was first asked for, and whichever strategies share it. Only once a
+// series has dropped its oldest bars does an indicator first asked for
+// start later than the series; the host logs a warning when that happens.
 //
 // # Changing strategies while running
 //

@@ -81,9 +81,14 @@ func (s *strat) Indicator(sym market.Symbol, name string, params []float64, out 
 	if sr == nil {
 		return out, false, fmt.Errorf("indicator %s: %s is not one of the strategy's symbols", name, sym)
 	}
-	ind, err := sr.indicator(name, params)
+	ind, fresh, err := sr.indicator(name, params)
 	if err != nil {
 		return out, false, fmt.Errorf("indicator %s: %w", name, err)
+	}
+	if fresh && sr.dropped > 0 {
+		s.log.Warn().Str("indicator", name).Floats64("params", params).Str("symbol", string(sym)).
+			Int64("bars_dropped", sr.dropped).Int("bars_kept", sr.n).
+			Msg("indicator first asked for after the series dropped its oldest bars; it starts at the oldest kept bar and may differ from one asked for earlier")
 	}
 	return ind.values(out), ind.ind.Ready(), nil
 }
