@@ -90,6 +90,20 @@ var historyCases = []historyCase{
 		k, d, err := ta.StochOf(b, 14, 3, 3)
 		return [][]float64{k, d}, err
 	}},
+	// The extremes, by hand: the highest high and lowest low (ctx.highest,
+	// ctx.lowest), and the same over closes (max, min).
+	{"highest", []float64{20}, func(_ []ta.Bar, _, h, _ []float64) ([][]float64, error) {
+		return [][]float64{window(h, 20, math.Max)}, nil
+	}},
+	{"lowest", []float64{20}, func(_ []ta.Bar, _, _, l []float64) ([][]float64, error) {
+		return [][]float64{window(l, 20, math.Min)}, nil
+	}},
+	{"max", []float64{250}, func(_ []ta.Bar, c, _, _ []float64) ([][]float64, error) {
+		return [][]float64{window(c, 250, math.Max)}, nil
+	}},
+	{"min", []float64{250}, func(_ []ta.Bar, c, _, _ []float64) ([][]float64, error) {
+		return [][]float64{window(c, 250, math.Min)}, nil
+	}},
 }
 
 // asker is a Go strategy that asks for every history case at each bar
@@ -219,5 +233,46 @@ func TestSeriesKeepsBarsUpToCap(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// extremes checks ctx.highest and ctx.lowest (of highs and lows) and
+// ctx.indicator "max" and "min" (of closes) against its own loop over
+// ctx.bars, at every bar.
+const extremes = `
+local s = { name = "extremes", symbols = { "005930" }, timeframe = "1d" }
+local checked, bad = 0, {}
+function s.on_bar(ctx, bar)
+  local bars = ctx.bars("005930", 20)
+  if #bars < 20 then
+    if ctx.highest("005930", 20) ~= nil then bad[#bad + 1] = "ready early" end
+    return
+  end
+  local hi, lo, mx, mn = 0, 1e18, 0, 1e18
+  for _, b in ipairs(bars) do
+    hi, lo = math.max(hi, b.high), math.min(lo, b.low)
+    mx, mn = math.max(mx, b.close), math.min(mn, b.close)
+  end
+  local got = { ctx.highest("005930", 20), ctx.lowest("005930", 20),
+    ctx.indicator("max", "005930", 20), ctx.indicator("min", "005930", 20) }
+  local want = { hi, lo, mx, mn }
+  for i = 1, 4 do
+    if got[i] ~= want[i] then bad[#bad + 1] = i .. ": " .. tostring(got[i]) .. " want " .. want[i] end
+  end
+  checked = checked + 1
+end
+function s.on_stop(ctx) return { checked = checked, bad = bad } end
+return s
+`
+
+// TestHighestLowestAreOfHighsAndLows holds ctx.highest and ctx.lowest to
+// their documented meaning, the highest high and lowest low, with the
+// close-based forms under ctx.indicator("max"/"min").
+func TestHighestLowestAreOfHighsAndLows(t *testing.T) {
+	bars := dailyBars(t)
+	res := run(t, Config{Strategies: []Spec{luaSpec(t, "extremes.lua", extremes)}}, dailyTicks(bars))
+	st, _ := res[0].State.(map[string]any)
+	if st["checked"] != float64(len(bars)-20) || len(stateList(t, st, "bad")) > 0 {
+		t.Fatalf("state %v, want %d bars checked and none bad", st, len(bars)-20)
 	}
 }
