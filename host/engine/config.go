@@ -43,7 +43,8 @@ type Config struct {
 	// before the engine acts on them (see Journal).
 	Journal Journal
 	// LastOrderID is the highest order ID an earlier run used; new IDs
-	// continue above it (and above every restored order's).
+	// continue above it (and above every restored order's). Each
+	// strategy's own order numbers continue from Restore.LastSeq.
 	LastOrderID int64
 }
 

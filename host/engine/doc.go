@@ -67,8 +67,17 @@
 // before the fill is booked and any hook hears of it (see Journal). A
 // host that stops, even without warning, starts again from what it
 // stored: Spec.Restore gives a strategy's account its cash, positions and
-// working orders, and Config.LastOrderID keeps new order IDs above the
-// old ones.
+// working orders and its last order number (Restore.LastSeq), and
+// Config.LastOrderID keeps new order IDs above the old ones.
+//
+// # Order IDs and numbers
+//
+// Each order has two: market.Order.ID, unique across the host's
+// strategies and runs, the key of the journal, the store and the brokers;
+// and market.Order.Seq, its number among its own strategy's orders from
+// 1. A strategy sees only the number (ctx.buy's result, ctx.cancel's
+// argument, on_order, on_fill, ctx.orders, and its report), so nothing it
+// sees depends on how much the strategies beside it trade.
 //
 // # Failures
 //
