@@ -18,13 +18,13 @@ func (s *Postgres) SaveOrder(ctx context.Context, o market.Order) error {
 		return fmt.Errorf("save order: %w", err)
 	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO orders
-		(id, strategy, symbol, side, type, qty, price, status, filled_qty, reason, created, updated, sessions)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		(id, strategy, symbol, side, type, qty, price, status, filled_qty, reason, created, updated, sessions, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty, price = EXCLUDED.price,
 			status = EXCLUDED.status, filled_qty = EXCLUDED.filled_qty,
 			reason = EXCLUDED.reason, updated = EXCLUDED.updated`,
 		o.ID, o.Strategy, string(o.Symbol), o.Side.String(), o.Type.String(), o.Qty, o.Price,
-		o.Status.String(), o.FilledQty, o.Reason, o.Created, nullTime(o.Updated), o.Lifetime())
+		o.Status.String(), o.FilledQty, o.Reason, o.Created, nullTime(o.Updated), o.Lifetime(), o.Seq)
 	if err != nil {
 		return fmt.Errorf("save order %d: %w", o.ID, err)
 	}
@@ -97,7 +97,7 @@ func (s *Postgres) LoadStrategyState(ctx context.Context, strategy string) (stat
 	return []byte(text), true, nil
 }
 
-const orderCols = `id, strategy, symbol, side, type, qty, price, status, filled_qty, reason, created, updated, sessions`
+const orderCols = `id, strategy, symbol, side, type, qty, price, status, filled_qty, reason, created, updated, sessions, seq`
 
 // OpenOrders returns the orders not yet final (new, accepted, partially
 // filled) by id. After a crash a "new" order may or may not have reached the
@@ -113,7 +113,7 @@ func (s *Postgres) OpenOrders(ctx context.Context) ([]market.Order, error) {
 	for rows.Next() {
 		var r orderRow
 		if err := rows.Scan(&r.ID, &r.Strategy, &r.Symbol, &r.Side, &r.Type, &r.Qty, &r.Price,
-			&r.Status, &r.FilledQty, &r.Reason, &r.Created, &r.Updated, &r.Sessions); err != nil {
+			&r.Status, &r.FilledQty, &r.Reason, &r.Created, &r.Updated, &r.Sessions, &r.Seq); err != nil {
 			return nil, fmt.Errorf("open orders: %w", err)
 		}
 		o, err := r.order(kst)
@@ -136,4 +136,27 @@ func (s *Postgres) MaxOrderID(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("max order id: %w", err)
 	}
 	return id, nil
+}
+
+// MaxOrderSeqs returns each strategy's highest order number (Seq) stored,
+// so a restarted strategy numbers its new orders after it.
+func (s *Postgres) MaxOrderSeqs(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT strategy, max(seq) FROM orders GROUP BY strategy`)
+	if err != nil {
+		return nil, fmt.Errorf("max order seqs: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var seq int64
+		if err := rows.Scan(&name, &seq); err != nil {
+			return nil, fmt.Errorf("max order seqs: %w", err)
+		}
+		out[name] = seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("max order seqs: %w", err)
+	}
+	return out, nil
 }

@@ -10,7 +10,7 @@ import (
 
 // orderRow is an order as stored, before its text columns are parsed.
 type orderRow struct {
-	ID                         int64
+	ID, Seq                    int64
 	Strategy, Symbol           string
 	Side, Type, Status, Reason string
 	Qty, Price, FilledQty      int64
@@ -33,7 +33,7 @@ func (r *orderRow) order(norm func(time.Time) time.Time) (market.Order, error) {
 		return market.Order{}, fmt.Errorf("order %d: %w", r.ID, err)
 	}
 	o := market.Order{
-		ID: r.ID, Strategy: r.Strategy, Symbol: market.Symbol(r.Symbol), Side: side, Type: typ,
+		ID: r.ID, Seq: r.Seq, Strategy: r.Strategy, Symbol: market.Symbol(r.Symbol), Side: side, Type: typ,
 		Qty: r.Qty, Price: r.Price, Created: norm(r.Created), Status: status,
 		FilledQty: r.FilledQty, Reason: r.Reason, Sessions: r.Sessions,
 	}

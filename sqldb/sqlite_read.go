@@ -136,7 +136,7 @@ func (s *SQLite) OpenOrders(ctx context.Context) ([]market.Order, error) {
 		var created int64
 		var updated sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.Strategy, &r.Symbol, &r.Side, &r.Type, &r.Qty, &r.Price,
-			&r.Status, &r.FilledQty, &r.Reason, &created, &updated, &r.Sessions); err != nil {
+			&r.Status, &r.FilledQty, &r.Reason, &created, &updated, &r.Sessions, &r.Seq); err != nil {
 			return nil, fmt.Errorf("open orders: %w", err)
 		}
 		r.Created = fromMicros(created)
@@ -163,6 +163,28 @@ func (s *SQLite) MaxOrderID(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("max order id: %w", err)
 	}
 	return id, nil
+}
+
+// MaxOrderSeqs returns each strategy's highest order number (Seq) stored.
+func (s *SQLite) MaxOrderSeqs(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT strategy, max(seq) FROM orders GROUP BY strategy`)
+	if err != nil {
+		return nil, fmt.Errorf("max order seqs: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var seq int64
+		if err := rows.Scan(&name, &seq); err != nil {
+			return nil, fmt.Errorf("max order seqs: %w", err)
+		}
+		out[name] = seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("max order seqs: %w", err)
+	}
+	return out, nil
 }
 
 // Positions returns the account's positions by symbol.

@@ -104,13 +104,13 @@ func (s *SQLite) SaveOrder(ctx context.Context, o market.Order) error {
 		updated = sql.NullInt64{Int64: micros(o.Updated), Valid: true}
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO orders
-		(id, strategy, symbol, side, type, qty, price, status, filled_qty, reason, created, updated, sessions)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(id, strategy, symbol, side, type, qty, price, status, filled_qty, reason, created, updated, sessions, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET qty = excluded.qty, price = excluded.price,
 			status = excluded.status, filled_qty = excluded.filled_qty,
 			reason = excluded.reason, updated = excluded.updated`,
 		o.ID, o.Strategy, string(o.Symbol), o.Side.String(), o.Type.String(), o.Qty, o.Price,
-		o.Status.String(), o.FilledQty, o.Reason, micros(o.Created), updated, o.Lifetime())
+		o.Status.String(), o.FilledQty, o.Reason, micros(o.Created), updated, o.Lifetime(), o.Seq)
 	if err != nil {
 		return fmt.Errorf("save order %d: %w", o.ID, err)
 	}

@@ -77,6 +77,7 @@ type Store interface {
 	SaveStrategyState(ctx context.Context, strategy string, state []byte) error
 	OpenOrders(ctx context.Context) ([]market.Order, error)
 	MaxOrderID(ctx context.Context) (int64, error)
+	MaxOrderSeqs(ctx context.Context) (map[string]int64, error)
 	Fills(ctx context.Context, strategy string, from, to time.Time) ([]market.Fill, error)
 	Positions(ctx context.Context, account string) ([]market.Position, error)
 	Accounts(ctx context.Context) ([]string, error)

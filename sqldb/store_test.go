@@ -164,7 +164,7 @@ func TestIteratorStopsEarly(t *testing.T) {
 // newOrder makes order id; its life in sessions varies with id, so the
 // tests see day and GTC orders stored and restored.
 func newOrder(id int64) market.Order {
-	return market.Order{ID: id, Strategy: "ma_cross", Symbol: "005930", Side: market.Buy, Type: market.LimitOrder,
+	return market.Order{ID: id, Seq: 10 + id, Strategy: "ma_cross", Symbol: "005930", Side: market.Buy, Type: market.LimitOrder,
 		Qty: 10, Price: 70000, Created: day0.Add(time.Duration(id) * time.Second), Status: market.OrderNew,
 		Sessions: 1 + int(id%3)}
 }
@@ -200,6 +200,12 @@ func TestOrdersLifeCycle(t *testing.T) {
 		}
 		if id, err := st.MaxOrderID(ctx0); err != nil || id != 3 {
 			t.Fatalf("MaxOrderID = %d, %v; want 3", id, err)
+		}
+		other := newOrder(4)
+		other.Strategy, other.Seq = "rsi", 1
+		mustDo(t, st.SaveOrder(ctx0, other))
+		if seqs, err := st.MaxOrderSeqs(ctx0); err != nil || len(seqs) != 2 || seqs["ma_cross"] != 13 || seqs["rsi"] != 1 {
+			t.Fatalf("MaxOrderSeqs = %v, %v; want ma_cross 13, rsi 1", seqs, err)
 		}
 	})
 }

@@ -131,6 +131,7 @@ type stored struct {
 	cash      int64
 	positions []market.Position
 	open      []int64
+	seqs      []int64 // the open orders' numbers in their strategy
 	state     map[string]any
 	fills     int
 }
@@ -158,6 +159,7 @@ func readStored(t *testing.T, target string) stored {
 	}
 	for _, o := range open {
 		s.open = append(s.open, o.ID)
+		s.seqs = append(s.seqs, o.Seq)
 	}
 	raw, ok, err := st.LoadStrategyState(ctx, "keeper")
 	if err != nil || !ok {
@@ -223,12 +225,13 @@ func checkRestored(t *testing.T, got, started map[string]any, want stored) {
 	if !slices.Equal(pos, want.positions) {
 		t.Errorf("restored positions %+v, store holds %+v", pos, want.positions)
 	}
-	var ids []int64
+	var ids, seqs []int64
 	for _, o := range got["open_orders"].([]any) {
 		ids = append(ids, int64(o.(map[string]any)["id"].(float64)))
+		seqs = append(seqs, int64(o.(map[string]any)["seq"].(float64)))
 	}
-	if !slices.Equal(ids, want.open) {
-		t.Errorf("restored working orders %v, store holds %v", ids, want.open)
+	if !slices.Equal(ids, want.open) || !slices.Equal(seqs, want.seqs) || slices.Contains(seqs, 0) {
+		t.Errorf("restored working orders %v numbered %v, store holds %v numbered %v", ids, seqs, want.open, want.seqs)
 	}
 	// The killed run never stopped, so the state is the first run's, and
 	// this is the second start that state has seen.

@@ -41,10 +41,22 @@ func restoreAccounts(ctx context.Context, st sqldb.Store, specs []engine.Spec, n
 	if err != nil {
 		return out, fmt.Errorf("run: restore: %w", err)
 	}
+	seqs, err := st.MaxOrderSeqs(ctx)
+	if err != nil {
+		return out, fmt.Errorf("run: restore: %w", err)
+	}
 	for i := range specs {
 		r, latest, err := restoreAccount(ctx, st, names[i], startCash, open, log)
 		if err != nil {
 			return out, fmt.Errorf("run: restore %s: %w", names[i], err)
+		}
+		if seq := seqs[names[i]]; seq > 0 {
+			// Number on after the strategy's last order, even one that
+			// left no fill and is no longer working.
+			if r == nil {
+				r = &engine.Restore{Cash: startCash}
+			}
+			r.LastSeq = seq
 		}
 		specs[i].Restore = r
 		if latest.After(out.latest) {
@@ -151,6 +163,7 @@ func later(a, b time.Time) time.Time {
 // restoredOrder is an order as the restore log line shows it.
 type restoredOrder struct {
 	ID     int64  `json:"id"`
+	Seq    int64  `json:"seq"` // the id the strategy knows it by
 	Symbol string `json:"symbol"`
 	Side   string `json:"side"`
 	Qty    int64  `json:"qty"`
@@ -161,7 +174,7 @@ type restoredOrder struct {
 func logRestore(log zerolog.Logger, name string, r *engine.Restore) {
 	orders := make([]restoredOrder, 0, len(r.Open))
 	for _, o := range r.Open {
-		orders = append(orders, restoredOrder{o.ID, string(o.Symbol), o.Side.String(), o.Qty, o.Price, o.FilledQty})
+		orders = append(orders, restoredOrder{o.ID, o.Seq, string(o.Symbol), o.Side.String(), o.Qty, o.Price, o.FilledQty})
 	}
 	log.Info().Str("strategy", name).Int64("cash", r.Cash).Interface("positions", r.Positions).
 		Interface("open_orders", orders).Msg("account restored")

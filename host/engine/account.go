@@ -64,6 +64,16 @@ func (a *account) find(id int64) int {
 	return -1
 }
 
+// findSeq returns the index of the working order numbered seq, or -1.
+func (a *account) findSeq(seq int64) int {
+	for i := range a.open {
+		if a.open[i].Seq == seq {
+			return i
+		}
+	}
+	return -1
+}
+
 // remove drops working order i, keeping the rest in ID order.
 func (a *account) remove(i int) {
 	copy(a.open[i:], a.open[i+1:])
@@ -137,6 +147,7 @@ func (e *Engine) book(s *strat, f *market.Fill) (market.Order, bool) {
 		s.log.Error().Err(err).Msg("fill does not fit its order; ignored")
 		return market.Order{}, false
 	}
+	f.OrderSeq = o.Seq
 	e.bookCash(s, f)
 	upd := o.Order
 	if upd.Status.Final() {

@@ -14,12 +14,18 @@ import (
 
 // Defaults used when a Config field is left zero.
 const (
-	DefaultCash    = paper.DefaultCash // won, each strategy's starting cash
-	DefaultHistory = 500               // closed bars kept per symbol and timeframe
+	DefaultCash = paper.DefaultCash // won, each strategy's starting cash
 	// maxCascade bounds the on_order calls one event may cause, so a
 	// script that answers every rejection with a new order cannot spin.
 	maxCascade = 64
 )
+
+// DefaultHistory is the most closed bars kept per symbol and timeframe:
+// 100,000 is 400 years of daily bars or a year of minute bars, at most
+// about 9 MB a series (88 bytes a bar; a series holds only the bars it has
+// closed). Indicators are exact over every bar of a series until it first
+// drops one (see the package doc).
+const DefaultHistory = 100_000
 
 // Config is what an Engine runs.
 type Config struct {
@@ -30,14 +36,15 @@ type Config struct {
 	// NewBroker returns the broker of one strategy's account. Nil gives each
 	// strategy a paper broker with Fees and no slippage.
 	NewBroker func(strategy string) (Broker, error)
-	History   int // closed bars kept per symbol and timeframe; DefaultHistory when 0
+	History   int // most closed bars kept per symbol and timeframe; DefaultHistory when 0
 	Log       zerolog.Logger
 	Sink      Sink // optional: receives bars, orders and fills
 	// Journal, when set, stores orders, fills and positions durably
 	// before the engine acts on them (see Journal).
 	Journal Journal
 	// LastOrderID is the highest order ID an earlier run used; new IDs
-	// continue above it (and above every restored order's).
+	// continue above it (and above every restored order's). Each
+	// strategy's own order numbers continue from Restore.LastSeq.
 	LastOrderID int64
 }
 

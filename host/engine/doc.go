@@ -42,9 +42,15 @@
 //
 // ctx.last is the last trade before the hook's event; bars and indicators
 // cover closed bars only: the forming bar is never shown. The engine keeps
-// the last History closed bars per symbol and timeframe, and each
-// indicator a strategy asks for is computed over that history once and
-// then updated bar by bar, so a reloaded script needs no warm-up.
+// every closed bar per symbol and timeframe, up to Config.History
+// (DefaultHistory, 100,000) bars; the ring holding them grows as bars
+// close, so a series costs what it holds and the tick path does not
+// allocate. Each indicator a strategy asks for is computed over that
+// history once and then updated bar by bar, so a reloaded script needs
+// no warm-up, and its values are TA-Lib's over the whole series whenever
+// it was first asked for, and whichever strategies share it. Only once a
+// series has dropped its oldest bars does an indicator first asked for
+// start later than the series; the host logs a warning when that happens.
 //
 // # Changing strategies while running
 //
@@ -61,8 +67,17 @@
 // before the fill is booked and any hook hears of it (see Journal). A
 // host that stops, even without warning, starts again from what it
 // stored: Spec.Restore gives a strategy's account its cash, positions and
-// working orders, and Config.LastOrderID keeps new order IDs above the
-// old ones.
+// working orders and its last order number (Restore.LastSeq), and
+// Config.LastOrderID keeps new order IDs above the old ones.
+//
+// # Order IDs and numbers
+//
+// Each order has two: market.Order.ID, unique across the host's
+// strategies and runs, the key of the journal, the store and the brokers;
+// and market.Order.Seq, its number among its own strategy's orders from
+// 1. A strategy sees only the number (ctx.buy's result, ctx.cancel's
+// argument, on_order, on_fill, ctx.orders, and its report), so nothing it
+// sees depends on how much the strategies beside it trade.
 //
 // # Failures
 //

@@ -95,6 +95,7 @@ func (e *Engine) tellLate(s *strat, f *market.Fill) {
 	var err error
 	if s.wantsFill && s.running() {
 		e.fillArg = *f
+		e.fillArg.OrderID = f.OrderSeq // the strategy's view (host.go)
 		err = s.s.Fill(&e.fillArg)
 	}
 	e.after(s, "on_fill", err)

@@ -126,12 +126,13 @@ func restoredSpec(j *trail, open market.Order) Spec {
 		Cash:      50_000_000,
 		Positions: []market.Position{{Symbol: sym, Qty: 10, Cost: 690_000}},
 		Open:      []market.Order{open},
+		LastSeq:   4,
 	}
 	return sp
 }
 
 func workingBuy(id int64, created time.Time) market.Order {
-	o := market.Order{ID: id, Strategy: "back", Symbol: sym, Side: market.Buy, Type: market.LimitOrder,
+	o := market.Order{ID: id, Seq: 3, Strategy: "back", Symbol: sym, Side: market.Buy, Type: market.LimitOrder,
 		Qty: 5, Price: 70_100, Created: created, Status: market.OrderNew}
 	_ = o.Accept(created)
 	return o
@@ -156,13 +157,14 @@ func TestRestoredAccountTradesOn(t *testing.T) {
 		e.Process(&ticks[i])
 	}
 	r := e.Results()[0]
-	if !slices.Contains(j.lines, "new order 8 <nil>") {
-		t.Errorf("trail %v: the first new order should be 8, above the restored 7 and LastOrderID 5", j.lines)
+	if !slices.Contains(j.lines, "new order 5 <nil>") || !slices.Contains(j.lines, "journal order 8 new") {
+		t.Errorf("trail %v: the first new order should be the strategy's 5, above LastSeq 4, "+
+			"stored as 8, above the restored 7 and LastOrderID 5", j.lines)
 	}
 	if !slices.Contains(j.lines, "broker submit 7") {
 		t.Errorf("trail %v: the restored order was not resubmitted to the paper broker", j.lines)
 	}
-	if len(r.Fills) != 1 || r.Fills[0].OrderID != 7 || r.Positions[0].Qty != 15 {
+	if len(r.Fills) != 1 || r.Fills[0].OrderID != 7 || r.Fills[0].OrderSeq != 3 || r.Positions[0].Qty != 15 {
 		t.Fatalf("fills %+v, positions %+v: want the restored buy filled, 15 shares", r.Fills, r.Positions)
 	}
 	if want := 50_000_000 + r.Fills[0].CashDelta(); r.Cash != want {

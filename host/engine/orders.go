@@ -20,7 +20,8 @@ func (e *Engine) submit(s *strat, o market.Order) (int64, error) {
 		return 0, errStopped
 	}
 	e.nextID++
-	o.ID, o.Strategy, o.Created, o.Status = e.nextID, s.name, e.now, market.OrderNew
+	s.seq++
+	o.ID, o.Seq, o.Strategy, o.Created, o.Status = e.nextID, s.seq, s.name, e.now, market.OrderNew
 	if o.Sessions == 0 {
 		o.Sessions = 1 // a day order, stated
 	}

@@ -183,6 +183,7 @@ func (e *Engine) tellFill(s *strat, f *market.Fill, upd *market.Order) {
 	var err error
 	if s.wantsFill && s.running() {
 		e.fillArg = *f
+		e.fillArg.OrderID = f.OrderSeq // the strategy's view (host.go)
 		err = s.s.Fill(&e.fillArg)
 	}
 	e.after(s, "on_fill", err)

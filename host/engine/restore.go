@@ -23,6 +23,11 @@ type Restore struct {
 	// ("not restored: …"). Orders of an earlier KST day than the first
 	// tick's are cancelled as that tick arrives: KRX orders are day orders.
 	Open []market.Order
+	// LastSeq is the highest order number (market.Order.Seq) the strategy
+	// used: its new orders are numbered after it, and after every Open
+	// order's. An Open order without a number (stored before orders had
+	// one) is given the next.
+	LastSeq int64
 }
 
 // restore books r on the strategy's new account.
@@ -32,6 +37,10 @@ func (e *Engine) restore(s *strat, r *Restore) error {
 	}
 	a := &s.acct
 	a.cash = r.Cash
+	s.seq = r.LastSeq
+	for _, o := range r.Open {
+		s.seq = max(s.seq, o.Seq)
+	}
 	for _, p := range r.Positions {
 		if err := p.Symbol.Validate(); err != nil || p.Qty < 0 {
 			return fmt.Errorf("engine: restore %s: position %s qty %d is not valid", s.name, p.Symbol, p.Qty)
@@ -52,6 +61,10 @@ func (e *Engine) restore(s *strat, r *Restore) error {
 func (e *Engine) reopen(s *strat, o market.Order) {
 	o.Strategy = s.name
 	e.nextID = max(e.nextID, o.ID)
+	if o.Seq == 0 {
+		s.seq++
+		o.Seq = s.seq
+	}
 	if s.market != nil {
 		if err := s.broker.Submit(o); err != nil {
 			_ = o.Cancel(o.Created, "not restored: "+err.Error())

@@ -28,6 +28,7 @@ type strat struct {
 	wantsTick, wantsBar, wantsFill, wantsOrder bool
 
 	acct    account
+	seq     int64                     // the last order number given (Order.Seq)
 	series  map[market.Symbol]*series // the strategy's timeframe, per symbol
 	pending []market.Order            // order updates to deliver after the hook
 
@@ -84,6 +85,7 @@ func (e *Engine) drain(s *strat) {
 			break
 		}
 		e.orderArg = s.pending[i]
+		e.orderArg.ID = e.orderArg.Seq // the strategy's view (host.go)
 		if err := s.s.Order(&e.orderArg); err != nil {
 			s.log.Warn().Err(err).Str("hook", "on_order").Msg("hook failed")
 			e.checkPaused(s)

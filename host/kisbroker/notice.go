@@ -54,7 +54,7 @@ func (a *Account) Notice(n kis.Notice) {
 
 // book sends a fill to the engine, with the broker's fees.
 func (a *Account) book(ord *order, qty, price int64, at time.Time) {
-	f := market.Fill{OrderID: ord.o.ID, Strategy: ord.strategy, Symbol: ord.o.Symbol, Side: ord.o.Side,
+	f := market.Fill{OrderID: ord.o.ID, OrderSeq: ord.o.Seq, Strategy: ord.strategy, Symbol: ord.o.Symbol, Side: ord.o.Side,
 		Qty: qty, Price: price, Time: at}
 	f.Fee, f.Tax = a.cfg.Fees.Compute(f.Side, f.Value())
 	strategy := ord.strategy

@@ -61,7 +61,7 @@ func strategyReport(res engine.Result) StrategyReport {
 	}
 	for _, f := range res.Fills {
 		sr.Fills = append(sr.Fills, FillReport{
-			Time: formatTime(f.Time), OrderID: f.OrderID, Symbol: string(f.Symbol),
+			Time: formatTime(f.Time), OrderID: f.OrderSeq, Symbol: string(f.Symbol),
 			Side: f.Side.String(), Qty: f.Qty, Price: f.Price, Fee: f.Fee, Tax: f.Tax,
 		})
 	}

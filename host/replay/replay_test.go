@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -129,6 +130,41 @@ func TestReportIsByteIdentical(t *testing.T) {
 	}
 	golden(t, "testdata/shipped.report.json", outs[0][0].Bytes())
 	golden(t, "testdata/shipped.summary.txt", outs[0][1].Bytes())
+}
+
+// A strategy's part of the report (fills with their order ids, equity,
+// stats) is byte-identical whether it runs alone or beside every other
+// shipped strategy: neither order numbers nor anything else leak between
+// strategies.
+func TestStrategyReportIndependentOfNeighbours(t *testing.T) {
+	all := runShipped(t, "../../scripts")
+	if len(all.Strategies) < 2 {
+		t.Fatalf("%d strategies in scripts/, want several", len(all.Strategies))
+	}
+	for _, s := range all.Strategies {
+		t.Run(s.Name, func(t *testing.T) {
+			alone := runShipped(t, filepath.Join("../../scripts", filepath.Base(s.File)))
+			if len(alone.Strategies) != 1 {
+				t.Fatalf("%d strategies alone", len(alone.Strategies))
+			}
+			if len(s.Fills) == 0 || s.Fills[0].OrderID != 1 {
+				t.Errorf("fills %v: want trades numbered from the strategy's own first order", s.Fills)
+			}
+			got, want := reportJSON(t, s), reportJSON(t, alone.Strategies[0])
+			if !bytes.Equal(got, want) {
+				t.Errorf("report beside the others differs from the report alone:\n%s\nalone:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func reportJSON(t *testing.T, s StrategyReport) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func golden(t *testing.T, path string, got []byte) {

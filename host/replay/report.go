@@ -60,7 +60,9 @@ type PositionReport struct {
 	Realized  int64  `json:"realized"`
 }
 
-// FillReport is one execution.
+// FillReport is one execution. OrderID is the order's number among its
+// strategy's orders (market.Order.Seq), as the strategy saw it, so a
+// strategy's report is the same alone or beside others.
 type FillReport struct {
 	Time    string `json:"time"`
 	OrderID int64  `json:"order_id"`

@@ -4,7 +4,8 @@ import "time"
 
 // Fill is one execution of (part of) an order.
 type Fill struct {
-	OrderID  int64
+	OrderID  int64 // the order's ID
+	OrderSeq int64 // the order's Seq: the id its strategy and report see
 	Strategy string
 	Symbol   Symbol
 	Side     Side

@@ -56,7 +56,8 @@ func (s OrderStatus) Open() bool {
 
 // Order is a request to trade and its progress.
 type Order struct {
-	ID       int64 // assigned by the host, unique per run
+	ID       int64 // assigned by the host, unique across its strategies and runs: the key of storage and brokers
+	Seq      int64 // the order's number among its strategy's orders, from 1: the id the strategy and its report see
 	Strategy string
 	Symbol   Symbol
 	Side     Side

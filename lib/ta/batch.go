@@ -111,3 +111,21 @@ func LowestOf(v []float64, n int) ([]float64, error) {
 	}
 	return valuesOf(ind, v), nil
 }
+
+// HighestHighOf returns the highest high over the last n bars.
+func HighestHighOf(bars []Bar, n int) ([]float64, error) {
+	ind, err := NewHighestHigh(n)
+	if err != nil {
+		return nil, err
+	}
+	return barsOf(ind, bars), nil
+}
+
+// LowestLowOf returns the lowest low over the last n bars.
+func LowestLowOf(bars []Bar, n int) ([]float64, error) {
+	ind, err := NewLowestLow(n)
+	if err != nil {
+		return nil, err
+	}
+	return barsOf(ind, bars), nil
+}

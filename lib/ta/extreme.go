@@ -120,3 +120,63 @@ func (l *Lowest) Value() float64 {
 
 // Reset forgets all input.
 func (l *Lowest) Reset() { l.e.reset() }
+
+// HighestHigh is the highest high of the last n bars (TA-Lib MAX over
+// highs), first defined at index n-1: what a trader means by "the
+// 20-day high". It takes bars only; Highest is the same over any values.
+type HighestHigh struct{ e extreme }
+
+// NewHighestHigh returns the highest high over n bars, 2 ≤ n ≤ 100000.
+func NewHighestHigh(n int) (*HighestHigh, error) {
+	if err := checkPeriod("highest", "period", n, 2); err != nil {
+		return nil, err
+	}
+	return &HighestHigh{e: newExtreme(n, true)}, nil
+}
+
+// UpdateBar feeds b.High.
+func (h *HighestHigh) UpdateBar(b Bar) { h.e.push(b.High) }
+
+// Ready reports whether n bars have been seen.
+func (h *HighestHigh) Ready() bool { return h.e.full() }
+
+// Value is the highest high; NaN until Ready.
+func (h *HighestHigh) Value() float64 {
+	if !h.e.full() {
+		return math.NaN()
+	}
+	return h.e.value()
+}
+
+// Reset forgets all input.
+func (h *HighestHigh) Reset() { h.e.reset() }
+
+// LowestLow is the lowest low of the last n bars (TA-Lib MIN over lows),
+// first defined at index n-1. It takes bars only; Lowest is the same over
+// any values.
+type LowestLow struct{ e extreme }
+
+// NewLowestLow returns the lowest low over n bars, 2 ≤ n ≤ 100000.
+func NewLowestLow(n int) (*LowestLow, error) {
+	if err := checkPeriod("lowest", "period", n, 2); err != nil {
+		return nil, err
+	}
+	return &LowestLow{e: newExtreme(n, false)}, nil
+}
+
+// UpdateBar feeds b.Low.
+func (l *LowestLow) UpdateBar(b Bar) { l.e.push(b.Low) }
+
+// Ready reports whether n bars have been seen.
+func (l *LowestLow) Ready() bool { return l.e.full() }
+
+// Value is the lowest low; NaN until Ready.
+func (l *LowestLow) Value() float64 {
+	if !l.e.full() {
+		return math.NaN()
+	}
+	return l.e.value()
+}
+
+// Reset forgets all input.
+func (l *LowestLow) Reset() { l.e.reset() }

@@ -68,7 +68,9 @@ func closeSpec(name string) (spec, bool) {
 	return spec{}, false
 }
 
-// otherSpec covers VWAP, OBV, STDDEV, ROC and the extremes.
+// otherSpec covers VWAP, OBV, STDDEV, ROC and the extremes: highest and
+// lowest over highs and lows (TA-Lib MAX(high), MIN(low)), max and min over
+// closes.
 func otherSpec(name string) (spec, bool) {
 	switch name {
 	case "vwap":
@@ -80,9 +82,13 @@ func otherSpec(name string) (spec, bool) {
 			func(p []float64) (Indicator, error) { return NewStdDev(int(p[0]), p[1]) }}, true
 	case "roc":
 		return spec{[]param{period("period", 10)}, func(p []float64) (Indicator, error) { return NewROC(int(p[0])) }}, true
-	case "highest":
-		return spec{[]param{period("period", 30)}, func(p []float64) (Indicator, error) { return NewHighest(int(p[0])) }}, true
+	case "highest": // of highs, as traders mean it; max is of closes
+		return spec{[]param{period("period", 30)}, func(p []float64) (Indicator, error) { return NewHighestHigh(int(p[0])) }}, true
 	case "lowest":
+		return spec{[]param{period("period", 30)}, func(p []float64) (Indicator, error) { return NewLowestLow(int(p[0])) }}, true
+	case "max":
+		return spec{[]param{period("period", 30)}, func(p []float64) (Indicator, error) { return NewHighest(int(p[0])) }}, true
+	case "min":
 		return spec{[]param{period("period", 30)}, func(p []float64) (Indicator, error) { return NewLowest(int(p[0])) }}, true
 	}
 	return spec{}, false
@@ -90,7 +96,7 @@ func otherSpec(name string) (spec, bool) {
 
 // Names lists the names New accepts, sorted.
 func Names() []string {
-	return []string{"atr", "bbands", "ema", "highest", "lowest", "macd", "obv", "roc",
+	return []string{"atr", "bbands", "ema", "highest", "lowest", "macd", "max", "min", "obv", "roc",
 		"rsi", "sma", "stddev", "stoch", "stochf", "vwap", "wma"}
 }
 
@@ -99,7 +105,8 @@ func Names() []string {
 // defaults:
 //
 //	sma, ema, wma (period 30)    rsi, atr (period 14)    roc (period 10)
-//	highest, lowest (period 30)  stddev (period 5, nbdev 1)
+//	highest, lowest (period 30: highest high, lowest low)
+//	max, min (period 30: of closes)    stddev (period 5, nbdev 1)
 //	macd (fast 12, slow 26, signal 9)
 //	bbands (period 20, nbdevup 2, nbdevdn = nbdevup)
 //	stoch (fastk 14, slowk 3, slowd 3)    stochf (fastk 14, fastd 3)

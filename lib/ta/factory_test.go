@@ -9,7 +9,8 @@ import (
 
 func TestNewBuildsEveryName(t *testing.T) {
 	multi := map[string]int{"macd": 3, "bbands": 3, "stoch": 2, "stochf": 2}
-	barOnly := map[string]bool{"atr": true, "stoch": true, "stochf": true, "vwap": true, "obv": true}
+	barOnly := map[string]bool{"atr": true, "stoch": true, "stochf": true, "vwap": true, "obv": true,
+		"highest": true, "lowest": true}
 	for _, name := range Names() {
 		ind, err := New(name, nil)
 		if err != nil {

@@ -70,6 +70,20 @@ func TestBarIndicatorsByHand(t *testing.T) {
 	// TA-Lib starts at the first volume; equal closes leave OBV unchanged.
 	checkSeries(t, OBVOf(obvBars), []float64{100, 300, 300, -100, 400})
 
+	// Highs 5 9 7 6 8 and lows 1 4 2 3 5 over 2 bars; the closes (all 4) never count.
+	hl := []Bar{{High: 5, Low: 1, Close: 4}, {High: 9, Low: 4, Close: 4}, {High: 7, Low: 2, Close: 4},
+		{High: 6, Low: 3, Close: 4}, {High: 8, Low: 5, Close: 4}}
+	hh, err := HighestHighOf(hl, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSeries(t, hh, []float64{nan, 9, 9, 7, 8})
+	ll, err := LowestLowOf(hl, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSeries(t, ll, []float64{nan, 1, 2, 2, 3})
+
 	// Typical prices 10, 12, 20: (10·100+12·300)/400 = 11.5; a zero-volume
 	// bar changes nothing.
 	vw := []Bar{{High: 12, Low: 8, Close: 10, Volume: 100}, {High: 15, Low: 9, Close: 12, Volume: 300},

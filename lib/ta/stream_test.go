@@ -27,8 +27,12 @@ func batchDefaults(t *testing.T, name string, tb table) [][]float64 {
 	case "roc":
 		one(ROCOf(c, 10))
 	case "highest":
-		one(HighestOf(c, 30))
+		one(HighestHighOf(bars, 30))
 	case "lowest":
+		one(LowestLowOf(bars, 30))
+	case "max":
+		one(HighestOf(c, 30))
+	case "min":
 		one(LowestOf(c, 30))
 	case "stddev":
 		one(StdDevOf(c, 5, 1))
