@@ -46,6 +46,11 @@ func (a *Account) Broker(strategy string) engine.Broker { return &broker{a: a, s
 // Submit queues the order for KIS and returns at once; a refusal comes
 // back later through Work.
 func (b *broker) Submit(o market.Order) error {
+	if o.Lifetime() > 1 {
+		// A KIS order is a day order; keeping one alive across sessions
+		// would mean sending it again each morning, which qb does not do.
+		return fmt.Errorf("kis: a GTC order (%d sessions) cannot be sent: KIS takes day orders only", o.Lifetime())
+	}
 	req, err := kis.RequestFor(&o)
 	if err != nil {
 		return err
