@@ -1,12 +1,20 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/market"
+	"github.com/qbtrading/qb/lib/tape"
 )
 
 // ctxNames lists the functions ctx really offers, by asking a strategy.
@@ -70,5 +78,79 @@ func TestStrategyAPIDocCoversCtx(t *testing.T) {
 	}
 	for n := range used {
 		t.Errorf("docs/strategy-api.md calls ctx.%s, which ctx does not offer (it offers %v)", n, names)
+	}
+}
+
+// csvBlock matches a fenced csv block of a doc; the word after csv, if
+// any, is the timeframe of its bars.
+var csvBlock = regexp.MustCompile("(?m)^```csv ?([0-9a-z]*)\n((?s:.*?))^```$")
+
+// Every csv example in docs/data-format.md parses with lib/tape, as a
+// file named 005930.csv would, and yields every row it shows.
+func TestDataFormatExamplesParse(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/data-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := csvBlock.FindAllStringSubmatch(string(doc), -1)
+	if len(blocks) < 7 {
+		t.Fatalf("%d csv examples in docs/data-format.md, want one per layout (7)", len(blocks))
+	}
+	for i, b := range blocks {
+		opt := tape.Options{Symbol: "005930"}
+		if b[1] != "" {
+			if opt.Timeframe, err = market.ParseTimeframe(b[1]); err != nil {
+				t.Fatalf("example %d: %v", i+1, err)
+			}
+		}
+		name := fmt.Sprintf("data-format.md example %d", i+1)
+		r, err := tape.NewReader(strings.NewReader(b[2]), name, opt)
+		if err != nil {
+			t.Errorf("%v\n%s", err, b[2])
+			continue
+		}
+		n := 0
+		for err == nil {
+			if r.Kind() == tape.Bars {
+				var bar market.Bar
+				err = r.NextBar(&bar)
+			} else {
+				var tick market.Tick
+				err = r.NextTick(&tick)
+			}
+			if err == nil {
+				n++
+			}
+		}
+		if !errors.Is(err, io.EOF) {
+			t.Errorf("%v\n%s", err, b[2])
+		} else if n < 2 {
+			t.Errorf("%s: %d records, want at least 2\n%s", name, n, b[2])
+		}
+	}
+}
+
+// Every docs/*.md that a command's --help or the README names exists.
+func TestReferencedDocsExist(t *testing.T) {
+	docRef := regexp.MustCompile(`docs/[\w.-]+\.md`)
+	texts := map[string]string{}
+	for _, c := range commands() {
+		out, _, _ := qb(t, context.Background(), c.name, "--help")
+		texts["qb "+c.name+" --help"] = out
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts["README.md"] = string(readme)
+	if !strings.Contains(texts["qb replay --help"], "docs/data-format.md") {
+		t.Error("qb replay --help does not point to docs/data-format.md")
+	}
+	for where, text := range texts {
+		for _, ref := range docRef.FindAllString(text, -1) {
+			if _, err := os.Stat(filepath.Join("../..", ref)); err != nil {
+				t.Errorf("%s names %s: %v", where, ref, err)
+			}
+		}
 	}
 }

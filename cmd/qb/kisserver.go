@@ -27,7 +27,7 @@ func kisServerCmd(ctx context.Context, m *Main, args []string) error {
 		cash                   int64
 		seed                   uint64
 	)
-	fs.StringVar(&data, "data", "", "CSV of ticks or bars to stream (see lib/tape); empty streams the simulator")
+	fs.StringVar(&data, "data", "", "CSV of ticks or bars to stream (see docs/data-format.md); empty streams the simulator")
 	fs.StringVar(&restAddr, "rest-addr", "127.0.0.1:29443", "REST listen address")
 	fs.StringVar(&wsAddr, "ws-addr", "127.0.0.1:31000", "WebSocket listen address")
 	pace.d = time.Second

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/qbtrading/qb/host/load"
 	"github.com/qbtrading/qb/host/replay"
@@ -40,6 +41,11 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	fs.BoolVar(&watchFiles, "watch", false, "replay again and reprint the summary each time a strategy file changes")
 	sf.register(fs)
 	lf.register(fs)
+	flagUsage := fs.Usage
+	fs.Usage = func() {
+		flagUsage()
+		fmt.Fprint(m.Stdout, replayHelp)
+	}
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -75,7 +81,30 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	return replayWatch(ctx, m, cfg, strategies, report)
 }
 
-// replayOnce loads the strategies, replays and prints the summary.
+// replayHelp follows the flags in qb replay --help.
+const replayHelp = `
+Data files are described in docs/data-format.md.
+
+Exit status:
+  0  the replay ran and every strategy ran without an error
+  1  the replay could not run: unreadable data, a script that does not compile
+     or breaks the contract, an unknown --param, an unreachable store
+  2  usage: an unknown flag, a missing or conflicting source
+  3  the replay ran, but at least one strategy failed: a hook raised an error
+     or overran its time or memory budget (on_start and on_stop included).
+     The summary and the --report cover every strategy; a failing one has
+     its error in the status column and the report's "error" field.
+With --watch, a failure is printed and the watch goes on; Ctrl-C exits 0.
+`
+
+// exitFailed is qb replay's exit status when the replay ran to the end but
+// at least one strategy failed: its summary and report are written, the
+// failing strategies marked, so one bad script costs the others nothing.
+// 0 is a clean run, 1 a replay that could not run, 2 a usage error.
+const exitFailed = 3
+
+// replayOnce loads the strategies, replays, prints the summary and writes
+// the report, then returns an exitFailed error if a strategy failed.
 func replayOnce(ctx context.Context, m *Main, cfg replay.Config, strategies []string, report string) error {
 	srcs, err := load.Strategies(strategies)
 	if err != nil {
@@ -90,7 +119,13 @@ func replayOnce(ctx context.Context, m *Main, cfg replay.Config, strategies []st
 		return err
 	}
 	if report != "" {
-		return writeReport(report, rep)
+		if err := writeReport(report, rep); err != nil {
+			return err
+		}
+	}
+	if failed := rep.Failed(); len(failed) > 0 {
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("%d of %d strategies failed: %s (the status column says why)",
+			len(failed), len(rep.Strategies), strings.Join(failed, ", "))}
 	}
 	return nil
 }

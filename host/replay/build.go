@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/qbtrading/qb/host/engine"
+	"github.com/qbtrading/qb/host/script"
 	"github.com/qbtrading/qb/lib/market"
 	"github.com/qbtrading/qb/lib/stats"
 )
@@ -32,6 +33,7 @@ func strategyReport(res engine.Result) StrategyReport {
 		File:        res.File,
 		Status:      status(res),
 		Rejected:    res.Rejected,
+		Error:       strategyError(res.Status),
 		StartCash:   res.StartCash,
 		FinalCash:   res.Cash,
 		FinalEquity: res.Equity,
@@ -72,8 +74,31 @@ func strategyReport(res engine.Result) StrategyReport {
 }
 
 func status(res engine.Result) string {
-	if res.Removed {
+	st := res.Status
+	switch {
+	case res.Removed:
 		return "removed"
+	case !st.Paused && st.Last != nil:
+		// A failure the strategy ran on after is still a failure of the
+		// run: Status.String would say "running" once a call succeeded.
+		return "failed: " + st.Last.Error()
 	}
-	return res.Status.String()
+	return st.String()
+}
+
+// strategyError is the error that made a strategy fail, nil if none of its
+// hook calls failed.
+func strategyError(st script.Status) *StrategyError {
+	e := st.Last
+	switch {
+	case e == nil && !st.Paused:
+		return nil
+	case e == nil:
+		return &StrategyError{Cause: st.Cause.String(), Message: st.Reason}
+	}
+	cause := e.Kind
+	if st.Paused && st.Cause != 0 {
+		cause = st.Cause
+	}
+	return &StrategyError{Cause: cause.String(), Hook: e.Hook, File: e.File, Line: e.Line, Message: e.Msg}
 }

@@ -28,8 +28,11 @@ type Config struct {
 }
 
 // Run replays the data through the strategies, each on its own paper
-// account, and returns the report. It stops early, with ctx's error, when
-// ctx is done.
+// account, and returns the report. A strategy that fails (a hook's error,
+// timeout or memory overrun, on_start and on_stop included) is marked in
+// the report (StrategyReport.Error; Report.Failed lists them) and does not
+// end the replay; Run's error means the replay itself could not run. It
+// stops early, with ctx's error, when ctx is done.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	tape := cfg.Tape
 	if tape == nil {
@@ -45,15 +48,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A failure in on_start or on_stop is its strategy's alone: the engine
+	// keeps it in that strategy's status, which the report shows, so the
+	// others' results stand. The errors are logged as they happen.
 	if err := eng.Start(); err != nil {
-		return nil, fmt.Errorf("replay: start: %w", err)
+		cfg.Log.Error().Err(err).Msg("replay: start")
 	}
 	if err := feed(ctx, eng, tape, cfg.Progress); err != nil {
 		_ = eng.Stop()
 		return nil, err
 	}
 	if err := eng.Stop(); err != nil {
-		return nil, fmt.Errorf("replay: stop: %w", err)
+		cfg.Log.Error().Err(err).Msg("replay: stop")
 	}
 	return Summarize(cfg.Data, tape[0].Time, tape[len(tape)-1].Time, len(tape), eng.Results()), nil
 }

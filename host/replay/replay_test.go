@@ -7,11 +7,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/qbtrading/qb/host/load"
+	"github.com/qbtrading/qb/host/script"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -196,4 +199,76 @@ func TestSyntaxErrorNamesFileAndLine(t *testing.T) {
 	if want := bad + ":3"; !bytes.Contains([]byte(err.Error()), []byte(want)) {
 		t.Fatalf("error %q does not name %s", err, want)
 	}
+}
+
+// A strategy that fails, in any hook and in any way, is marked in the
+// report with its error, and the strategy beside it gets the very report it
+// gets alone.
+func TestFailingStrategyCostsTheOthersNothing(t *testing.T) {
+	const head = "local s = { name = 'bad', symbols = { '005930' }, timeframe = '1d' }\n"
+	for _, tc := range []struct {
+		name, src  string
+		cause      string
+		hook       string
+		line       int
+		wantStatus string
+	}{
+		{"on_stop loops", head + "function s.on_stop(ctx)\n  while true do end\nend\nreturn s\n",
+			"timeout", "on_stop", 3, "failed: "},
+		{"on_stop errors", head + "function s.on_stop(ctx)\n  error('no state for you')\nend\nreturn s\n",
+			"runtime", "on_stop", 3, "failed: "},
+		{"on_start errors", head + "function s.on_start(ctx)\n  error('cannot start')\nend\nreturn s\n",
+			"runtime", "on_start", 3, "failed: "},
+		{"paused by failures", head + "function s.on_bar(ctx, bar)\n  error('every bar')\nend\nreturn s\n",
+			"runtime", "on_bar", 3, "paused: "},
+		{"over its memory", head + "function s.on_bar(ctx, bar)\n  local x = 'x'\n  while true do x = x .. x end\nend\nreturn s\n",
+			"memory", "on_bar", 0, "paused: "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), "bad.lua")
+			if err := os.WriteFile(bad, []byte(tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			both := runFailing(t, "../../scripts/ma_cross.lua", bad)
+			alone := runFailing(t, "../../scripts/ma_cross.lua")
+			if len(both.Strategies) != 2 {
+				t.Fatalf("%d strategies in the report, want 2", len(both.Strategies))
+			}
+			good, failed := both.Strategies[1], both.Strategies[0] // by name: bad, ma_cross
+			if got, want := reportJSON(t, good), reportJSON(t, alone.Strategies[0]); !bytes.Equal(got, want) {
+				t.Errorf("ma_cross beside a failing strategy:\n%s\nalone:\n%s", got, want)
+			}
+			if names := both.Failed(); len(names) != 1 || names[0] != "bad" {
+				t.Errorf("Failed() = %v, want [bad]", names)
+			}
+			e := failed.Error
+			if e == nil {
+				t.Fatalf("bad has no error; status %q", failed.Status)
+			}
+			if e.Cause != tc.cause || e.Hook != tc.hook || e.File != bad || (tc.line != 0 && e.Line != tc.line) {
+				t.Errorf("error %+v, want cause %s in %s at %s:%d", e, tc.cause, tc.hook, bad, tc.line)
+			}
+			if !strings.HasPrefix(failed.Status, tc.wantStatus) || !strings.Contains(failed.Status, bad) {
+				t.Errorf("status %q, want %q… naming %s", failed.Status, tc.wantStatus, bad)
+			}
+		})
+	}
+}
+
+// runFailing replays the 005930 daily bars with limits small enough to
+// catch a runaway hook quickly.
+func runFailing(t *testing.T, strategies ...string) *Report {
+	t.Helper()
+	srcs, err := load.Strategies(strategies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Config{
+		Data: dailyFiles[:1], Strategies: srcs, Log: zerolog.Nop(),
+		Script: script.Options{Budget: 100 * time.Millisecond, MaxFailures: 3, Memory: 16 << 20},
+	})
+	if err != nil {
+		t.Fatalf("replay of %v: %v", strategies, err)
+	}
+	return rep
 }

@@ -23,7 +23,8 @@ type StrategyReport struct {
 	Name        string           `json:"name"`
 	File        string           `json:"file"`
 	Status      string           `json:"status"`
-	Rejected    int              `json:"rejected"` // orders refused by the risk gate or the broker
+	Rejected    int              `json:"rejected"`        // orders refused by the risk gate or the broker
+	Error       *StrategyError   `json:"error,omitempty"` // nil when every hook call succeeded
 	Stats       Stats            `json:"stats"`
 	StartCash   int64            `json:"start_cash"`
 	FinalCash   int64            `json:"final_cash"`
@@ -31,6 +32,28 @@ type StrategyReport struct {
 	Positions   []PositionReport `json:"positions"`
 	Fills       []FillReport     `json:"fills"`
 	Equity      []EquityPoint    `json:"equity"`
+}
+
+// StrategyError is what made a strategy fail: the last error of its hooks.
+// The strategy's figures are those of its run up to the end of the replay
+// (or up to the pause, when the failures paused it).
+type StrategyError struct {
+	Cause   string `json:"cause"`          // runtime, timeout, memory...: what paused it, or the last failure's kind
+	Hook    string `json:"hook,omitempty"` // on_start, on_bar, on_stop...
+	File    string `json:"file,omitempty"` // the script or module where it happened
+	Line    int    `json:"line,omitempty"` // 0 when unknown
+	Message string `json:"message"`
+}
+
+// Failed returns the names of the strategies that failed, in report order.
+func (r *Report) Failed() []string {
+	var names []string
+	for _, s := range r.Strategies {
+		if s.Error != nil {
+			names = append(names, s.Name)
+		}
+	}
+	return names
 }
 
 // Stats are the headline figures of a strategy's run. Ratios are fractions
