@@ -25,7 +25,7 @@ func BenchmarkFeeCompute(b *testing.B) {
 }
 
 func BenchmarkTariffCompute(b *testing.B) {
-	tariff := Tariff{Commission: 150, Listing: NewListing(DefaultStocks(), nil)}
+	tariff := Tariff{Commission: 150, Taxed: true, Listing: NewListing(DefaultStocks(), nil)}
 	at := kst(2018, 3, 2, 10, 0, 0, 0)
 	b.ReportAllocs()
 	for b.Loop() {

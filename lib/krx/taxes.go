@@ -133,10 +133,13 @@ func SellTaxes(t time.Time, m Market) (transaction, rural Rate) {
 // Tariff prices the fills of any date and any symbol: the broker's
 // commission, the same everywhere, and the sell taxes in force on each
 // fill's trade date for its symbol's market. It allocates nothing per
-// fill.
+// fill. The zero Tariff costs nothing.
 type Tariff struct {
 	Commission    Rate  // broker commission, both sides
 	MinCommission int64 // won per fill; 0 means no minimum
+	// Taxed charges sales the taxes of SellTaxes. False leaves commission
+	// only, so that a zero Tariff (a zero fill.Config) is free.
+	Taxed bool
 	// Listing says which market each symbol is listed on. Nil, or a
 	// symbol it does not list, is taxed as KOSPI (the listing reports an
 	// unlisted symbol once, see NewListing).
@@ -144,17 +147,20 @@ type Tariff struct {
 }
 
 // DefaultTariff is a commission of 0.015 % with no minimum, a common
-// Korean online-brokerage rate (set your broker's own), and no listing:
-// every symbol KOSPI until a Listing is set.
+// Korean online-brokerage rate (set your broker's own), the statutory sell
+// taxes, and no listing: every symbol KOSPI until a Listing is set.
 func DefaultTariff() Tariff {
-	return Tariff{Commission: 150}
+	return Tariff{Commission: 150, Taxed: true}
 }
 
 // On returns the fee schedule for a trade on the KST date of t of a stock
 // listed on m.
 func (t Tariff) On(at time.Time, m Market) FeeSchedule {
-	tx, rural := SellTaxes(at, m)
-	return FeeSchedule{Commission: t.Commission, MinCommission: t.MinCommission, TransactionTax: tx, RuralTax: rural}
+	s := t.Commissions()
+	if t.Taxed {
+		s.TransactionTax, s.RuralTax = SellTaxes(at, m)
+	}
+	return s
 }
 
 // Commissions is the schedule without taxes: what a buy costs on any date
@@ -166,7 +172,7 @@ func (t Tariff) Commissions() FeeSchedule {
 // Compute returns the commission and the taxes, in won, of one fill of sym
 // traded at t, of the given side and value.
 func (t Tariff) Compute(at time.Time, sym market.Symbol, side market.Side, value int64) (fee, tax int64) {
-	if side != market.Sell {
+	if side != market.Sell || !t.Taxed {
 		return t.Commissions().Compute(side, value)
 	}
 	return t.On(at, t.Listing.Market(sym)).Compute(side, value)

@@ -75,7 +75,7 @@ func TestTariffCompute(t *testing.T) {
 		{Symbol: "005930", Name: "Samsung Electronics", Market: KOSPI},
 		{Symbol: kosdaqSym, Name: "Kakao Games", Market: KOSDAQ},
 	}, nil)
-	tariff := Tariff{Commission: 150, Listing: listing}
+	tariff := Tariff{Commission: 150, Taxed: true, Listing: listing}
 	for _, tc := range []struct {
 		name     string
 		at       time.Time
@@ -107,6 +107,9 @@ func TestTariffCompute(t *testing.T) {
 	if s := tariff.On(kst(2016, 3, 2, 0, 0, 0, 0), KOSDAQ); s.RuralTax != 0 || s.TransactionTax != 30*BasisPoint {
 		t.Errorf("2016 KOSDAQ schedule %+v: want 0.3%% transaction tax and no rural tax", s)
 	}
+	if fee, tax := (Tariff{Commission: 150}).Compute(kst(2016, 3, 2, 10, 0, 0, 0), "005930", market.Sell, 1_000_000); fee != 150 || tax != 0 {
+		t.Errorf("untaxed tariff: fee %d tax %d, want 150 and 0", fee, tax)
+	}
 	if got, want := DefaultTariff().On(kst(2026, 1, 2, 9, 0, 0, 0), KOSPI), DefaultFees(); got != want {
 		t.Errorf("DefaultTariff on 2026-01-02, KOSPI = %+v, want DefaultFees %+v", got, want)
 	}
@@ -124,7 +127,7 @@ func TestTariffValidate(t *testing.T) {
 // The per-fill path allocates nothing, an unknown symbol after its first
 // report included.
 func TestTariffComputeAllocs(t *testing.T) {
-	tariff := Tariff{Commission: 150, Listing: NewListing(DefaultStocks(), func(market.Symbol) {})}
+	tariff := Tariff{Commission: 150, Taxed: true, Listing: NewListing(DefaultStocks(), func(market.Symbol) {})}
 	at := kst(2018, 3, 2, 10, 0, 0, 0)
 	tariff.Compute(at, "0000J0", market.Sell, 1)
 	n := testing.AllocsPerRun(100, func() {
