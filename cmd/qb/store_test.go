@@ -28,8 +28,13 @@ func TestMigrateAppliesAndReportsStatus(t *testing.T) {
 	eachStore(t, func(t *testing.T, target string) {
 		for range 2 { // the second run finds nothing to do
 			out := mustQB(t, "migrate", "--store", target, "--log-level", "warn")
-			if !strings.Contains(out, "0001_schema.sql  applied") || !strings.Contains(out, "0 pending") {
+			if !strings.Contains(out, "0001_schema.sql") || !strings.Contains(out, "0 pending") {
 				t.Fatalf("migrate printed:\n%s", out)
+			}
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, ".sql") && !strings.Contains(line, " applied ") {
+					t.Fatalf("migrate printed a migration not applied:\n%s", out)
+				}
 			}
 		}
 		out := mustQB(t, "migrate", "--store", target, "--status", "--log-level", "warn")
