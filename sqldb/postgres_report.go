@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/qbtrading/qb/lib/market"
 )
 
 // LogEvent appends one row to system_logs.
@@ -46,15 +48,48 @@ func (s *Postgres) SavePerformance(ctx context.Context, p Performance) error {
 
 // SaveStock stores or replaces a row of stock_metadata.
 func (s *Postgres) SaveStock(ctx context.Context, st Stock) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO stock_metadata (code, name, market, sector, listed_shares)
-		VALUES ($1, $2, $3, $4, $5)
+	var listed *string // NULL when unknown
+	if !st.Listed.IsZero() {
+		d := dayString(st.Listed)
+		listed = &d
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO stock_metadata (code, name, market, sector, listed_shares, listed)
+		VALUES ($1, $2, $3, $4, $5, $6::date)
 		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, market = EXCLUDED.market,
-			sector = EXCLUDED.sector, listed_shares = EXCLUDED.listed_shares`,
-		string(st.Code), st.Name, st.Market, st.Sector, st.ListedShares)
+			sector = EXCLUDED.sector, listed_shares = EXCLUDED.listed_shares, listed = EXCLUDED.listed`,
+		string(st.Code), st.Name, st.Market, st.Sector, st.ListedShares, listed)
 	if err != nil {
 		return fmt.Errorf("save stock %s: %w", st.Code, err)
 	}
 	return nil
+}
+
+// Stocks returns every row of stock_metadata, ordered by code.
+func (s *Postgres) Stocks(ctx context.Context) ([]Stock, error) {
+	rows, err := s.pool.Query(ctx, `SELECT code, name, market, sector, listed_shares, coalesce(listed::text, '')
+		FROM stock_metadata ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("read stocks: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Stock, error) {
+		var st Stock
+		var code, listed string
+		if err := row.Scan(&code, &st.Name, &st.Market, &st.Sector, &st.ListedShares, &listed); err != nil {
+			return st, err
+		}
+		st.Code = market.Symbol(code)
+		if listed != "" {
+			var err error
+			if st.Listed, err = time.ParseInLocation(time.DateOnly, listed, market.Seoul); err != nil {
+				return st, fmt.Errorf("%s: listed %q: %w", code, listed, err)
+			}
+		}
+		return st, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read stocks: %w", err)
+	}
+	return out, nil
 }
 
 // SaveRisk stores or replaces the risk figures at r.Time.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/qbtrading/qb/lib/market"
 )
 
 // LogEvent appends one row to system_logs.
@@ -40,15 +42,48 @@ func (s *SQLite) SavePerformance(ctx context.Context, p Performance) error {
 
 // SaveStock stores or replaces a row of stock_metadata.
 func (s *SQLite) SaveStock(ctx context.Context, st Stock) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO stock_metadata (code, name, market, sector, listed_shares)
-		VALUES (?, ?, ?, ?, ?)
+	listed := ""
+	if !st.Listed.IsZero() {
+		listed = dayString(st.Listed)
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO stock_metadata (code, name, market, sector, listed_shares, listed)
+		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, market = excluded.market,
-			sector = excluded.sector, listed_shares = excluded.listed_shares`,
-		string(st.Code), st.Name, st.Market, st.Sector, st.ListedShares)
+			sector = excluded.sector, listed_shares = excluded.listed_shares, listed = excluded.listed`,
+		string(st.Code), st.Name, st.Market, st.Sector, st.ListedShares, listed)
 	if err != nil {
 		return fmt.Errorf("save stock %s: %w", st.Code, err)
 	}
 	return nil
+}
+
+// Stocks returns every row of stock_metadata, ordered by code.
+func (s *SQLite) Stocks(ctx context.Context) ([]Stock, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT code, name, market, sector, listed_shares, listed
+		FROM stock_metadata ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("read stocks: %w", err)
+	}
+	defer rows.Close()
+	var out []Stock
+	for rows.Next() {
+		var st Stock
+		var code, listed string
+		if err := rows.Scan(&code, &st.Name, &st.Market, &st.Sector, &st.ListedShares, &listed); err != nil {
+			return nil, fmt.Errorf("read stocks: %w", err)
+		}
+		st.Code = market.Symbol(code)
+		if listed != "" {
+			if st.Listed, err = time.ParseInLocation(time.DateOnly, listed, market.Seoul); err != nil {
+				return nil, fmt.Errorf("read stocks: %s: listed %q: %w", code, listed, err)
+			}
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read stocks: %w", err)
+	}
+	return out, nil
 }
 
 // SaveRisk stores or replaces the risk figures at r.Time.

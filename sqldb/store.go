@@ -45,6 +45,7 @@ type Stock struct {
 	Market       string // KOSPI, KOSDAQ, ...
 	Sector       string
 	ListedShares int64
+	Listed       time.Time // the KST day first listed on KRX; zero when unknown
 }
 
 // RiskPoint is one row of risk_metrics.
@@ -88,6 +89,7 @@ type Store interface {
 	LogEvents(ctx context.Context, events []Event) error
 	SavePerformance(ctx context.Context, p Performance) error
 	SaveStock(ctx context.Context, s Stock) error
+	Stocks(ctx context.Context) ([]Stock, error) // every row of stock_metadata, by code
 	SaveRisk(ctx context.Context, r RiskPoint) error
 }
 

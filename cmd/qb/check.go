@@ -80,9 +80,14 @@ func checkFile(ctx context.Context, w io.Writer, file string, params load.Params
 }
 
 func runChecked(ctx context.Context, src load.Source, opt script.Options, meta script.Meta, sf strategyFlags) (engine.Result, error) {
+	fees, err := sf.fees.tariff(nil, zerolog.Nop())
+	if err != nil {
+		return engine.Result{}, err
+	}
 	eng, err := engine.New(engine.Config{
 		Strategies: []engine.Spec{{Program: src.Program, Options: opt}},
 		Limits:     &sf.risk.l,
+		Fees:       fees,
 		Log:        zerolog.Nop(),
 	})
 	if err != nil {

@@ -25,6 +25,7 @@ func (s *strategyFlags) register(fs *pflag.FlagSet) {
 	s.memoryCap.n = script.DefaultMemoryCap
 	fs.Var(&s.memoryCap, "memory-cap", "the process's memory cap; the Go garbage collector works harder from 90 % of it")
 	s.risk.register(fs)
+	s.fees.register(fs)
 }
 
 // options are the script options every strategy gets from the flags.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 	"github.com/qbtrading/qb/lib/tape"
 	"github.com/qbtrading/qb/sqldb"
@@ -19,17 +20,20 @@ func importCmd(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlags("import")
 	var (
 		store, dataDir, tf string
+		metadata           []string
 		lf                 logFlags
 	)
 	fs.StringVar(&store, "store", "", "the store: a SQLite file (default DATA-DIR/qb.db) or postgres://user@host:port/db (password from PGPASSWORD)")
 	fs.StringVar(&dataDir, "data-dir", "data", "folder of the default SQLite store")
 	fs.StringVar(&tf, "timeframe", "1d", "timeframe of the bars in bar files")
+	fs.StringArrayVar(&metadata, "metadata", nil, "symbol listing to store in stock_metadata (CSV: "+krx.ListingHeader+
+		"; or KIS kospi_code.mst/kosdaq_code.mst) (repeatable)")
 	lf.register(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return &exitError{code: 2, msg: "import: name at least one CSV file of ticks or bars"}
+	if fs.NArg() == 0 && len(metadata) == 0 {
+		return &exitError{code: 2, msg: "import: name at least one CSV file of ticks or bars, or a --metadata file"}
 	}
 	timeframe, err := market.ParseTimeframe(tf)
 	if err != nil {
@@ -44,6 +48,13 @@ func importCmd(ctx context.Context, m *Main, args []string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer st.Close()
+	for _, path := range metadata {
+		n, err := importMetadata(ctx, st, path)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "%s: %d stocks\n", path, n)
+	}
 	for _, path := range fs.Args() {
 		n, kind, err := importFile(ctx, st, path, timeframe)
 		if err != nil {

@@ -17,7 +17,6 @@ import (
 	"github.com/qbtrading/qb/host/kisfeed"
 	"github.com/qbtrading/qb/host/script"
 	"github.com/qbtrading/qb/lib/kis"
-	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -83,7 +82,7 @@ func openKIS(ctx context.Context, m *Main, rf runFlags, log zerolog.Logger) (*ki
 		h.Trade, k.trades = k.ticks.Trade, true
 	}
 	if useBroker {
-		acct, err := kisbroker.New(kisbroker.Config{Client: k.client, Fees: krx.DefaultFees(), Log: log})
+		acct, err := kisbroker.New(kisbroker.Config{Client: k.client, Fees: *rf.fees, Log: log})
 		if err != nil {
 			return nil, err
 		}

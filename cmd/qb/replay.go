@@ -22,6 +22,7 @@ type strategyFlags struct {
 	callMemory  sizeFlag
 	memoryCap   sizeFlag
 	risk        riskFlags
+	fees        feeFlags
 }
 
 func replayCmd(ctx context.Context, m *Main, args []string) error {
@@ -74,6 +75,9 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 		if err := src.read(ctx, &cfg, log); err != nil {
 			return err
 		}
+	}
+	if cfg.Fees, err = sf.fees.tariff(src.stocks, log); err != nil {
+		return err
 	}
 	if !watchFiles {
 		return replayOnce(ctx, m, cfg, strategies, report)

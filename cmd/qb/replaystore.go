@@ -11,11 +11,13 @@ import (
 
 	"github.com/qbtrading/qb/host/replay"
 	"github.com/qbtrading/qb/lib/market"
+	"github.com/qbtrading/qb/sqldb"
 )
 
 // storeSource is qb replay's market data from a store instead of files.
 type storeSource struct {
 	store, symbols, from, to, timeframe string
+	stocks                              []sqldb.Stock // the store's stock_metadata, read with the tape
 }
 
 func (s *storeSource) register(fs *pflag.FlagSet) {
@@ -81,6 +83,9 @@ func (s *storeSource) read(ctx context.Context, cfg *replay.Config, log zerolog.
 	tape, err := replay.ReadStore(ctx, st, syms, tf, from, to)
 	if err != nil {
 		return err
+	}
+	if s.stocks, err = st.Stocks(ctx); err != nil {
+		return fmt.Errorf("replay: %w", err)
 	}
 	if len(tape) == 0 {
 		return fmt.Errorf("replay: the store %s holds no ticks or %s bars of %s from %s to %s",

@@ -17,6 +17,7 @@ import (
 	"github.com/qbtrading/qb/host/replay"
 	"github.com/qbtrading/qb/host/script"
 	"github.com/qbtrading/qb/host/watch"
+	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 	"github.com/qbtrading/qb/lib/sim"
 )
@@ -28,6 +29,7 @@ type runFlags struct {
 	broker   string
 	live     bool        // --broker kis: real money, said out loud
 	kis      *kisSession // the KIS client and session when --feed or --broker uses KIS
+	fees     *krx.Tariff // commission, taxes and the listing, for paper and KIS fills
 	store    string
 	dataDir  string
 	seed     uint64
@@ -103,16 +105,21 @@ func run(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf strat
 		}
 		defer w.Close()
 	}
-	kx, err := openKIS(ctx, m, rf, log)
-	if err != nil {
-		return err
-	}
-	defer kx.close()
-	rf.kis = kx
+	// The store comes first: its stock_metadata says each symbol's market,
+	// which the KIS broker's fills are taxed by too.
 	stg, err := openStorage(ctx, rf, log)
 	if err != nil {
 		return err
 	}
+	if rf.fees, err = stg.tariff(ctx, sf.fees, log); err != nil {
+		return errors.Join(err, stg.close(ctx))
+	}
+	kx, err := openKIS(ctx, m, rf, log)
+	if err != nil {
+		return errors.Join(err, stg.close(ctx))
+	}
+	defer kx.close()
+	rf.kis = kx
 	err = runWith(ctx, m, log, rf, sf, stg, w)
 	return errors.Join(err, stg.close(ctx))
 }
@@ -157,7 +164,7 @@ func prepare(ctx context.Context, log zerolog.Logger, rf runFlags, sf strategyFl
 	if err := rf.kis.restore(ctx, specs, metas); err != nil {
 		return nil, err
 	}
-	su.eng, err = engine.New(engine.Config{Strategies: specs, Cash: sf.cash, Limits: &sf.risk.l, Log: log,
+	su.eng, err = engine.New(engine.Config{Strategies: specs, Cash: sf.cash, Limits: &sf.risk.l, Fees: rf.fees, Log: log,
 		Sink: stg.sink(), Journal: stg.journal(), LastOrderID: back.lastID, NewBroker: rf.kis.newBroker()})
 	if err != nil {
 		return nil, err

@@ -32,6 +32,11 @@ func TestMigrateAppliesAndReportsStatus(t *testing.T) {
 			if !regexp.MustCompile(`0001_schema.sql +applied`).MatchString(out) || !strings.Contains(out, "0 pending") {
 				t.Fatalf("migrate printed:\n%s", out)
 			}
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, ".sql") && !strings.Contains(line, " applied ") {
+					t.Fatalf("migrate printed a migration not applied:\n%s", out)
+				}
+			}
 		}
 		out := mustQB(t, "migrate", "--store", target, "--status", "--log-level", "warn")
 		if !strings.Contains(out, "applied") || strings.Contains(out, "pending") {

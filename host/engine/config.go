@@ -32,7 +32,11 @@ type Config struct {
 	Strategies []Spec
 	Cash       int64        // starting cash of each strategy's account; DefaultCash when 0
 	Limits     *risk.Limits // nil: risk.DefaultLimits()
-	Fees       *krx.FeeSchedule
+	// Fees prices paper fills by their date and market; nil is
+	// krx.DefaultTariff with the built-in listing (krx.DefaultStocks). A
+	// Tariff without a Listing gets the built-in one too; a symbol not
+	// listed is taxed as KOSPI and logged once (WarnUnknownMarket).
+	Fees *krx.Tariff
 	// NewBroker returns the broker of one strategy's account. Nil gives each
 	// strategy a paper broker with Fees and no slippage.
 	NewBroker func(strategy string) (Broker, error)
@@ -141,12 +145,26 @@ func (c *Config) withDefaults() (Config, error) {
 		l := risk.DefaultLimits()
 		out.Limits = &l
 	}
-	if out.Fees == nil {
-		f := krx.DefaultFees()
-		out.Fees = &f
+	fees := krx.DefaultTariff()
+	if out.Fees != nil {
+		fees = *out.Fees
 	}
+	if fees.Listing == nil {
+		fees.Listing = krx.NewListing(krx.DefaultStocks(), WarnUnknownMarket(out.Log))
+	}
+	out.Fees = &fees
 	if err := out.Fees.Validate(); err != nil {
 		return out, fmt.Errorf("engine config: %w", err)
 	}
 	return out, nil
+}
+
+// WarnUnknownMarket returns the report a krx.Listing makes, once per
+// symbol, of a symbol whose market it does not know: a warning that its
+// sales are taxed as KOSPI's, with the way to list it.
+func WarnUnknownMarket(log zerolog.Logger) func(market.Symbol) {
+	return func(sym market.Symbol) {
+		log.Warn().Str("symbol", string(sym)).Msg("market of symbol unknown: its sales are taxed as on KOSPI; " +
+			"list it with qb import --metadata FILE, or --metadata FILE")
+	}
 }

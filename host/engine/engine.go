@@ -60,7 +60,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg: c, log: c.Log, gate: risk.New(*c.Limits, *c.Fees), sink: c.Sink,
+		cfg: c, log: c.Log, gate: risk.New(*c.Limits, c.Fees.Commissions()), sink: c.Sink,
 		syms: make(map[market.Symbol]*symbol), nextEnd: math.MaxInt64, day: math.MinInt64,
 		sessionDay: math.MinInt64,
 		nextID:     c.LastOrderID,

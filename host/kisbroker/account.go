@@ -54,7 +54,7 @@ type Books interface {
 // Config configures an Account.
 type Config struct {
 	Client Client
-	Fees   krx.FeeSchedule // the broker's commission and tax, booked on each fill
+	Fees   krx.Tariff // the broker's commission and the taxes of each fill's date and market
 	// Reconcile is how often the daily orders are compared with the fills
 	// booked; default 30 s.
 	Reconcile time.Duration

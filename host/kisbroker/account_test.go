@@ -147,7 +147,7 @@ func TestSyncSplitsCashAndAssignsHoldings(t *testing.T) {
 	wait(t, "order", func() bool { return len(r.srv.Orders()) == 1 })
 	r.trade(1, 50_000)
 	wait(t, "fill", func() bool { return r.l.filled()[1] == 4 })
-	fresh, err := New(Config{Client: r.c, Fees: krx.DefaultFees()})
+	fresh, err := New(Config{Client: r.c, Fees: krx.DefaultTariff()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func newRig(t *testing.T, opt kistest.Options, notices bool) *rig {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
-	acct, err := New(Config{Client: c, Fees: krx.DefaultFees(), Reconcile: time.Hour, Recheck: 50 * time.Millisecond, Log: zerolog.Nop()})
+	acct, err := New(Config{Client: c, Fees: krx.DefaultTariff(), Reconcile: time.Hour, Recheck: 50 * time.Millisecond, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}

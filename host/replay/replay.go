@@ -11,6 +11,7 @@ import (
 	"github.com/qbtrading/qb/host/load"
 	"github.com/qbtrading/qb/host/risk"
 	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -22,6 +23,7 @@ type Config struct {
 	Params     load.Params    // --param overrides
 	Cash       int64          // each strategy's starting cash; engine.DefaultCash when 0
 	Limits     *risk.Limits   // nil: risk.DefaultLimits()
+	Fees       *krx.Tariff    // nil: krx.DefaultTariff and the built-in listing (see engine.Config.Fees)
 	Script     script.Options // budget, failures and memory limits for every strategy
 	Log        zerolog.Logger
 	Progress   io.Writer // where a progress line is redrawn; nil for none
@@ -71,7 +73,7 @@ func newEngine(cfg Config) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := engine.New(engine.Config{Strategies: specs, Cash: cfg.Cash, Limits: cfg.Limits, Log: cfg.Log})
+	eng, err := engine.New(engine.Config{Strategies: specs, Cash: cfg.Cash, Limits: cfg.Limits, Fees: cfg.Fees, Log: cfg.Log})
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}

@@ -37,7 +37,7 @@ func BenchmarkOnTickNoFill(b *testing.B) {
 // BenchmarkSubmitAndFill is one market order submitted and filled by the next
 // print, with fees, reusing the fill buffer.
 func BenchmarkSubmitAndFill(b *testing.B) {
-	m := New(Config{SlippageTicks: 1, CapToVolume: true, Fees: krx.DefaultFees()})
+	m := New(Config{SlippageTicks: 1, CapToVolume: true, Fees: krx.DefaultTariff()})
 	o := market.Order{Symbol: sym, Side: market.Buy, Type: market.MarketOrder, Qty: 10, Status: market.OrderNew}
 	tk := market.Tick{Time: t0.Add(sec), Symbol: sym, Price: 70_000, Volume: 100}
 	dst := make([]market.Fill, 0, 8)

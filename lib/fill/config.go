@@ -20,8 +20,9 @@ type Config struct {
 	// Latency is the market time between Submit and the order becoming live
 	// at the venue. Not negative.
 	Latency time.Duration
-	// Fees prices each fill's commission and tax.
-	Fees krx.FeeSchedule
+	// Fees prices each fill's commission and tax, from the fill's trade
+	// date and its symbol's market.
+	Fees krx.Tariff
 	// LimitFillOnTouch fills a limit order on a print at its limit price,
 	// not only on one through it.
 	LimitFillOnTouch bool
@@ -31,9 +32,9 @@ type Config struct {
 // one tick of slippage on market orders (a KRX large cap usually quotes a
 // one-tick spread, and a taker crosses it), fills capped at printed volume,
 // no latency beyond the strict no-look-ahead rule, fills on limit prices
-// only when the market trades through them, and krx.DefaultFees.
+// only when the market trades through them, and krx.DefaultTariff.
 func DefaultConfig() Config {
-	return Config{SlippageTicks: 1, CapToVolume: true, Fees: krx.DefaultFees()}
+	return Config{SlippageTicks: 1, CapToVolume: true, Fees: krx.DefaultTariff()}
 }
 
 // Validate checks the configuration; the error names the bad field.

@@ -60,7 +60,7 @@ func replay(t *testing.T, cfg Config, steps []step) []market.Fill {
 }
 
 func TestDeterministic(t *testing.T) {
-	cfg := Config{SlippageTicks: 1, CapToVolume: true, Latency: 25 * time.Millisecond, Fees: krx.DefaultFees()}
+	cfg := Config{SlippageTicks: 1, CapToVolume: true, Latency: 25 * time.Millisecond, Fees: krx.DefaultTariff()}
 	steps := session(42, 5_000)
 	a, b := replay(t, cfg, steps), replay(t, cfg, steps)
 	if len(a) < 100 {
@@ -91,7 +91,7 @@ func checkInvariants(t *testing.T, cfg Config, steps []step, fills []market.Fill
 		o := orders[f.OrderID]
 		filled[f.OrderID] += f.Qty
 		perPrint[f.Time] += f.Qty
-		fee, tax := cfg.Fees.Compute(f.Side, f.Value())
+		fee, tax := cfg.Fees.Compute(f.Time, f.Symbol, f.Side, f.Value())
 		switch {
 		case filled[f.OrderID] > o.Qty:
 			t.Fatalf("order %d overfilled: %d of %d", o.ID, filled[f.OrderID], o.Qty)

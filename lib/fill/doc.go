@@ -21,7 +21,7 @@
 //     among eligible orders in submission order; what is left of an order
 //     keeps working, so large orders fill in parts.
 //   - Each fill carries its own commission and tax from Config.Fees,
-//     rounded per fill.
+//     taxed by its trade date and its symbol's market, rounded per fill.
 //   - Cancel takes effect at once; Latency delays arrivals only.
 //
 // The model keeps its working orders in a slice in submission order and

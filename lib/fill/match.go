@@ -95,6 +95,6 @@ func (m *Model) fill(w *working, t *market.Tick, price int64, volume *int64, dst
 		Price:    price,
 		Time:     t.Time,
 	}
-	f.Fee, f.Tax = m.cfg.Fees.Compute(f.Side, f.Value())
+	f.Fee, f.Tax = m.cfg.Fees.Compute(f.Time, f.Symbol, f.Side, f.Value())
 	return append(dst, f)
 }

@@ -76,7 +76,7 @@ func TestFills(t *testing.T) {
 		want  []fl
 		open  int
 	}{
-		{"market buy at the next print", Config{Fees: krx.DefaultFees()},
+		{"market buy at the next print", Config{Fees: krx.DefaultTariff()},
 			[]step{mkt(1, market.Buy, 10, 0), prt(sec, 70_000, 1)},
 			[]fl{{1, 10, 70_000, 105, 0}}, 0}, // 700,000 × 0.015 %
 		{"never on a print stamped at submission", noFees,
@@ -154,10 +154,10 @@ func TestFills(t *testing.T) {
 		// Each fill of 65,800 won pays 65,800 × 0.015 % = 9.87 → 9 commission and
 		// 32.9 → 32 plus 98.7 → 98 tax: 3 fills pay 27 and 390, where one fill of
 		// 197,400 would pay 29 and 98 + 296 = 394.
-		{"fee and tax per partial fill", Config{CapToVolume: true, Fees: krx.DefaultFees()},
+		{"fee and tax per partial fill", Config{CapToVolume: true, Fees: krx.DefaultTariff()},
 			[]step{lmt(1, market.Sell, 3, 65_800, 0), prt(sec, 65_900, 1), prt(2*sec, 65_900, 1), prt(3*sec, 66_000, 5)},
 			[]fl{{1, 1, 65_800, 9, 130}, {1, 1, 65_800, 9, 130}, {1, 1, 65_800, 9, 130}}, 0},
-		{"one fill of the same order", Config{Fees: krx.DefaultFees()},
+		{"one fill of the same order", Config{Fees: krx.DefaultTariff()},
 			[]step{lmt(1, market.Sell, 3, 65_800, 0), prt(sec, 65_900, 1)},
 			[]fl{{1, 3, 65_800, 29, 394}}, 0},
 	} {
@@ -187,7 +187,7 @@ func TestSubmitRejects(t *testing.T) {
 		{"duplicate ID", Config{}, func(o *market.Order) {}, "already working"},
 		{"negative latency", Config{Latency: -time.Millisecond}, nil, "latency: -1ms is negative"},
 		{"negative slippage", Config{SlippageTicks: -1}, nil, "slippage_ticks"},
-		{"bad fee schedule", Config{Fees: krx.FeeSchedule{Commission: -1}}, nil, "commission"},
+		{"bad fee schedule", Config{Fees: krx.Tariff{Commission: -1}}, nil, "commission"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := New(tc.cfg)
@@ -207,7 +207,7 @@ func TestSubmitRejects(t *testing.T) {
 }
 
 func TestFillFieldsAndProgress(t *testing.T) {
-	m := New(Config{CapToVolume: true, Fees: krx.DefaultFees()})
+	m := New(Config{CapToVolume: true, Fees: krx.DefaultTariff()})
 	o := market.Order{ID: 7, Strategy: "rsi", Symbol: sym, Side: market.Sell, Type: market.LimitOrder, Qty: 10, Price: 70_000, Status: market.OrderNew}
 	if err := m.Submit(o, t0); err != nil {
 		t.Fatal(err)

@@ -23,3 +23,13 @@ func BenchmarkFeeCompute(b *testing.B) {
 		sinkInt = fee + tax
 	}
 }
+
+func BenchmarkTariffCompute(b *testing.B) {
+	tariff := Tariff{Commission: 150, Taxed: true, Listing: NewListing(DefaultStocks(), nil)}
+	at := kst(2018, 3, 2, 10, 0, 0, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		fee, tax := tariff.Compute(at, "005930", market.Sell, 65_850)
+		sinkInt = fee + tax
+	}
+}

@@ -7,9 +7,10 @@ import (
 )
 
 // FeeSchedule is what one fill costs beyond its traded value (quantity ×
-// price): the broker's commission on both sides, and on sells the
-// securities transaction tax (증권거래세) and, on KOSPI, the special tax for
-// rural development (농어촌특별세) levied with it.
+// price) on one date and market: the broker's commission on both sides,
+// and on sells the securities transaction tax (증권거래세) and, on KOSPI,
+// the special tax for rural development (농어촌특별세) levied with it.
+// Tariff.On gives the schedule of a date and market.
 //
 // Rounding, applied to each fill on its own: every component is the exact
 // product value × rate rounded down to the whole won, and the two taxes are
@@ -23,25 +24,13 @@ type FeeSchedule struct {
 	RuralTax       Rate  // 농어촌특별세, sells only (KOSPI; 0 on KOSDAQ)
 }
 
-// DefaultFees is the schedule for a KOSPI stock as of 2026: commission
-// 0.015 % with no minimum, a common Korean online-brokerage rate (set your
-// broker's own), and on sells 0.05 % transaction tax plus 0.15 % rural
-// special tax, 0.20 % in all.
-//
-// Source of the tax figures: the Enforcement Decree of the Securities
-// Transaction Tax Act as amended for 2026 (Ministry of Economy and Finance
-// announcement of 2025-12-01, effective for sales from 2026-01-01), which
-// raised the KOSPI transaction tax from 0 % to 0.05 % and the KOSDAQ rate
-// from 0.15 % to 0.20 %. For 2025 the totals were 0.15 % on both markets;
-// for 2024, 0.18 %.
+// DefaultFees is the schedule of a KOSPI sale traded in 2026:
+// DefaultTariff's commission (0.015 %, no minimum) and 0.05 % transaction
+// tax plus 0.15 % rural special tax, 0.20 % in all. A fill's own schedule
+// depends on its date and market: see Tariff and SellTaxes, which cite the
+// sources of every rate.
 func DefaultFees() FeeSchedule {
 	return FeeSchedule{Commission: 150, TransactionTax: 5 * BasisPoint, RuralTax: 15 * BasisPoint}
-}
-
-// KOSDAQFees is DefaultFees for a KOSDAQ stock: the same commission, and on
-// sells a 0.20 % transaction tax with no rural special tax (2026 rates).
-func KOSDAQFees() FeeSchedule {
-	return FeeSchedule{Commission: 150, TransactionTax: 20 * BasisPoint}
 }
 
 // Compute returns the commission and the taxes, in won, for one fill of the

@@ -11,6 +11,7 @@ import (
 func TestFeeCompute(t *testing.T) {
 	withMin := DefaultFees()
 	withMin.MinCommission = 10
+	kosdaq := DefaultTariff().On(kst(2026, 3, 2, 10, 0, 0, 0), KOSDAQ)
 	for _, tc := range []struct {
 		name     string
 		fees     FeeSchedule
@@ -24,7 +25,7 @@ func TestFeeCompute(t *testing.T) {
 		// 65,850 × 0.015 % = 9.8775 → 9; taxes 32.925 → 32 and 98.775 → 98, rounded
 		// separately: 130, where rounding their 131.7 sum would give 131.
 		{"sell 1 × 65,850 KOSPI", DefaultFees(), market.Sell, 65_850, 9, 130},
-		{"sell 1 × 65,850 KOSDAQ", KOSDAQFees(), market.Sell, 65_850, 9, 131},       // 0.2 % = 131.7
+		{"sell 1 × 65,850 KOSDAQ", kosdaq, market.Sell, 65_850, 9, 131},             // 0.2 % = 131.7
 		{"buy under one won of commission", DefaultFees(), market.Buy, 6_666, 0, 0}, // 0.9999 → 0
 		{"minimum commission applies", withMin, market.Buy, 1_000, 10, 0},
 		{"minimum commission exceeded", withMin, market.Buy, 700_000, 105, 0},
