@@ -79,8 +79,8 @@ function s.on_bar(ctx, bar)
   n = n + 1
   if n == 1 then ctx.buy(bar.symbol, 10, 21000) end
   if n == 2 then
-    ctx.sell(bar.symbol, 5, 19000)
-    ctx.sell(bar.symbol, 5, 19000)
+    ctx.sell(bar.symbol, 5, 18000)
+    ctx.sell(bar.symbol, 5, 18000)
   end
 end
 return s
@@ -95,7 +95,9 @@ func replaySellTwice(t *testing.T, extra ...string) (taxes []int64, log string) 
 	var bars strings.Builder
 	bars.WriteString("date,open,high,low,close,volume\n")
 	for _, d := range []string{"02", "03", "04", "07", "08", "09", "10"} {
-		fmt.Fprintf(&bars, "201603%s,20000,20000,20000,20000,1000000\n", d)
+		// Flat at 19,000: the limits below are gapped through at each
+		// open, so every fill is at 19,000.
+		fmt.Fprintf(&bars, "201603%s,19000,19000,19000,19000,1000000\n", d)
 	}
 	data := filepath.Join(dir, "0000J0.csv")
 	if err := os.WriteFile(data, []byte(bars.String()), 0o644); err != nil {

@@ -35,8 +35,25 @@
 // (on a bar closed by the clock) can fill on this tick, the first trade
 // after the decision, as a real order would.
 //
-// KRX orders are day orders: those still working when the KST day ends
-// are cancelled (reason "day ended") as the clock enters the next day.
+// # Order lifetime
+//
+// An order's life is counted in trading sessions: a session is a KST day
+// in which the engine sees a trade (lifetime.go). A day order lives to the
+// end of the next session it can trade in: the current one when placed
+// after the day's first trade and before the 15:30 close, otherwise the
+// next (an order placed at midnight in on_bar of a daily bar, after the
+// close, over a weekend or a holiday waits for it). A GTC order
+// (market.Order.Sessions > 1) lives that many sessions. Orders whose life
+// is spent are cancelled ("day ended", "expired after N sessions") as the
+// clock enters the next KST day. The rule is the engine's, so it is the
+// same for every feed and broker, live and in replay.
+//
+// # Bar data
+//
+// Ticks made from bars (market.Tick.Synthetic) drive the bar builders and
+// the market-driven brokers, but never on_tick, and build no bar shorter
+// than the one they were made from: on bar data a strategy sees closed
+// bars only. Each strategy is told once.
 //
 // # What strategies see
 //

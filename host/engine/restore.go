@@ -20,8 +20,9 @@ type Restore struct {
 	// that fills from market data (the paper broker) lived in the process
 	// that stopped, so they are submitted to it again; another broker's
 	// venue still holds them. An order the broker refuses is cancelled
-	// ("not restored: …"). Orders of an earlier KST day than the first
-	// tick's are cancelled as that tick arrives: KRX orders are day orders.
+	// ("not restored: …"). Orders whose life (in sessions, see the package
+	// doc) was spent while the host was down are cancelled as the first
+	// tick arrives.
 	Open []market.Order
 	// LastSeq is the highest order number (market.Order.Seq) the strategy
 	// used: its new orders are numbered after it, and after every Open

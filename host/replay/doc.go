@@ -3,8 +3,10 @@
 // report.
 //
 // Data files hold ticks or bars (see lib/tape for the CSV format). Bars are
-// turned into ticks by a fixed path through each bar, so that bar and tick
-// strategies see the same market:
+// turned into ticks by a fixed path through each bar, marked as made up
+// (market.Tick.From): the engine builds the strategies' bars from them and
+// the paper broker fills orders on them, but no strategy sees them in
+// on_tick, and no fill is priced outside the bar's range (see lib/fill):
 //
 //   - four ticks per bar: open, then the extreme nearer the open's side,
 //     then the other extreme, then close. A bar that closes at or above its
