@@ -7,13 +7,22 @@ LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: build test bench lint run fuzz
 
+# TESTJSON is where `make test` keeps go test's JSON event stream (one line per
+# event); .ci/run reads it to list the skipped tests and their reasons.
+TESTJSON ?= bin/test.json
+
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/qb ./cmd/qb
 
 # test is what CI runs (.ci/run): vet, then every package under the race detector.
+# gotestsum (a tool in go.mod: `go tool` fetches it from the module proxy) runs
+# go test, prints a line per package and the output of each failure, ends with
+# "DONE N tests, M skipped, K failures" and exits non-zero when a test fails.
 test:
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
+	@mkdir -p $(dir $(TESTJSON))
+	$(GO) tool gotestsum --format pkgname-and-test-fails --format-hide-empty-pkg \
+		--hide-summary=skipped --jsonfile $(TESTJSON) -- -race -count=1 $(PKGS)
 
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKGS)

@@ -70,11 +70,12 @@ func TestKillNineRestoresState(t *testing.T) {
 }
 
 // TestHelperHost is the host TestKillNineRestoresState kills; it does nothing
-// when run on its own.
+// (and passes) when run on its own, rather than skipping, so that CI's list of
+// skipped tests holds only the tests a missing service kept from running.
 func TestHelperHost(t *testing.T) {
 	target := os.Getenv(helperEnv)
 	if target == "" {
-		t.Skip("helper process for TestKillNineRestoresState")
+		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
