@@ -5,7 +5,7 @@ BENCH   ?= .
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build test bench lint run fuzz
+.PHONY: build test bench lint run fuzz mutants mutants-check
 
 # TESTJSON is where `make test` keeps go test's JSON event stream (one line per
 # event); .ci/run reads it to list the skipped tests and their reasons.
@@ -23,6 +23,18 @@ test:
 	@mkdir -p $(dir $(TESTJSON))
 	$(GO) tool gotestsum --format pkgname-and-test-fails --format-hide-empty-pkg \
 		--hide-summary=skipped --jsonfile $(TESTJSON) -- -race -count=1 $(PKGS)
+
+# mutants applies each hand-written mutant in .ci/mutants.txt in turn to a
+# scratch copy of the tree, runs the owning package's tests and reports which
+# survive and the kill rate (a developer tool, minutes long; CI does not run
+# it). MUTANTS="id-substring ..." picks some. mutants-check only checks that
+# every mutant still applies to today's code; CI runs it.
+MUTANTS ?=
+mutants:
+	$(GO) run .ci/mutants.go $(MUTANTS)
+
+mutants-check:
+	$(GO) run .ci/mutants.go -check
 
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKGS)
