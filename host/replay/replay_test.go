@@ -265,7 +265,10 @@ func runFailing(t *testing.T, strategies ...string) *Report {
 	}
 	rep, err := Run(context.Background(), Config{
 		Data: dailyFiles[:1], Strategies: srcs, Log: zerolog.Nop(),
-		Script: script.Options{Budget: 100 * time.Millisecond, MaxFailures: 3, Memory: 16 << 20},
+		// A budget well above what doubling a string to 16 MiB takes, even
+		// under -race on a busy machine, so the memory case trips its
+		// memory limit and not its time.
+		Script: script.Options{Budget: time.Second, MaxFailures: 3, Memory: 16 << 20},
 	})
 	if err != nil {
 		t.Fatalf("replay of %v: %v", strategies, err)
