@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qbtrading/qb/host/risk"
 	"github.com/qbtrading/qb/host/script"
@@ -23,6 +24,7 @@ const sym2 = market.Symbol("000660")
 type barActions struct {
 	actions map[int]func(h script.Host) []error
 	errs    map[int][]error
+	cancels []string // reasons of the orders cancelled
 }
 
 func (b *barActions) spec() Spec {
@@ -38,6 +40,12 @@ func (b *barActions) spec() Spec {
 		bars++
 		if act := b.actions[bars]; act != nil {
 			b.errs[bars] = act(h)
+		}
+		return nil
+	}
+	g.order = func(o *market.Order) error {
+		if o.Status == market.OrderCancelled {
+			b.cancels = append(b.cancels, o.Reason)
 		}
 		return nil
 	}
@@ -160,5 +168,58 @@ func TestBreakerSeesTheFillsCash(t *testing.T) {
 	// 100,000,000 − 701,105 + 697,499 − 1,402,210 = 98,594,184.
 	if r.Cash != 98_594_184 {
 		t.Errorf("cash %d, want 98,594,184", r.Cash)
+	}
+}
+
+// TestMarketBuyAtAGappedOpen: a market buy placed after the close (on the
+// 15:29 bar, delivered at 15:30 when the next day's first trade arrives)
+// is reserved at the collar over the close, 70,000 + 1 % = 70,700, but
+// fills at the next day's open. Before the fill it is checked again for
+// cash at the collar over the open; an order the cash no longer covers is
+// cancelled instead of overdrawing the account. Cash 1,000,000 won; fees
+// 0.015 %, rounded down.
+func TestMarketBuyAtAGappedOpen(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		qty    int64
+		open   int64
+		cash   int64
+		cancel string
+	}{
+		// Admitted: 13 × 70,700 = 919,100 + fee 137 = 919,237. At the open
+		// 75,000 the collar is 75,750 → 75,800 on the grid: 13 × 75,800 =
+		// 985,400 + 147 = 985,547, covered. Fill at 75,100: 976,300 + fee
+		// 146 (146.445); cash 1,000,000 − 976,446 = 23,554.
+		{"gap covered", 13, 75_000, 23_554, ""},
+		// Admitted: 14 × 70,700 = 989,800 + 148 = 989,948. At the open it
+		// needs 14 × 75,800 = 1,061,200 + 159 = 1,061,359: cancelled. It
+		// would have filled at 75,100: 1,051,400 + 157, cash −51,557.
+		{"gap not covered", 14, 75_000, 1_000_000,
+			"cash: the market moved to 75,000 won; the order needs 1,061,359 won with fees at 75,800, 1,000,000 free"},
+		// Open 70,500: collar 71,205 → 71,300; 14 × 71,300 = 998,200 + 149
+		// = 998,349, covered. Fill at 70,600: 988,400 + 148; cash 11,452.
+		{"small move", 14, 70_500, 11_452, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &barActions{actions: map[int]func(script.Host) []error{
+				2: func(h script.Host) []error { return []error{buy(h, sym, tc.qty, 0)} },
+			}}
+			eve := session(time.Date(2026, 3, 4, 15, 28, 0, 0, market.Seoul), 24, flat) // to 15:29:55
+			open := session(day2, 12, func(int) int64 { return tc.open })
+			r := run(t, Config{Strategies: []Spec{b.spec()}, Cash: 1_000_000}, append(eve, open...))[0]
+			wantErrs(t, 2, b.errs[2], "")
+			if r.Cash != tc.cash {
+				t.Errorf("cash %d, want %d; fills %+v", r.Cash, tc.cash, r.Fills)
+			}
+			var cancels []string
+			for _, c := range b.cancels {
+				if c != "engine stopped" {
+					cancels = append(cancels, c)
+				}
+			}
+			if tc.cancel == "" && len(cancels) != 0 || tc.cancel != "" && (len(cancels) != 1 || cancels[0] != tc.cancel) {
+				t.Errorf("cancelled %q, want %q", cancels, tc.cancel)
+			}
+		})
 	}
 }
