@@ -61,7 +61,7 @@ var propDays = []time.Time{
 // randomTape returns ticks of sym (from about 70,000 won, 100-won ticks)
 // and sym2 (about 1,950 won, across the 1- and 5-won bands) on the KRX
 // grid, in time order, and each symbol's close per KST day. Each day opens
-// with a gap of up to ±10 % from the previous close and moves up to three
+// with a gap of up to ±15 % from the previous close and moves up to three
 // ticks a print, always inside the day's ±30 % band; on some days the last
 // print is just before the 15:30 close, so a minute bar closes after the
 // session and the orders placed on it wait for the next day's open.
@@ -78,7 +78,7 @@ func randomTape(rng *rand.Rand) ([]market.Tick, map[market.Symbol]map[int64]int6
 			band := krx.Limits{Lower: 1, Upper: 1 << 40}
 			if d > 0 {
 				band = krx.PriceLimits(prev)
-				gap := prev * int64(rng.IntN(201)-100) / 1000 // −10 % .. +10 %
+				gap := prev * int64(rng.IntN(301)-150) / 1000 // −15 % .. +15 %
 				p = min(max(krx.RoundDown(prev+gap), band.Lower), band.Upper)
 			}
 			at := day
@@ -478,9 +478,9 @@ func (b *books) spec() Spec {
 }
 
 func TestAccountProperties(t *testing.T) {
-	runs := 400
+	runs := 120
 	if testing.Short() {
-		runs = 50
+		runs = 30
 	}
 	rng := rand.New(rand.NewPCG(18, 2026))
 	total := map[string]int{}
