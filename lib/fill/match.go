@@ -37,9 +37,14 @@ func (m *Model) OnTick(t *market.Tick, dst []market.Fill) []market.Fill {
 //
 // A tick made from a bar (t.Synthetic) is a point on an assumed path, so
 // no fill is priced outside the bar's range: a market order's slippage
-// stops at the bar's high (buys) or low (sells). The bar's open stands for
-// the opening auction: it takes every order live at or before it, and a
-// limit the open gaps through fills at the open, the auction's price.
+// stops at the bar's high (buys) or low (sells), and a limit that a later
+// point of the bar goes through fills at its limit or, if the bar never
+// traded there, at the bar's worst price for the trader that did trade
+// (its high for a buy, its low for a sell): such an order was placed after
+// the open, in the bar, where every trade was inside the range. The bar's
+// open stands for the opening auction: it takes every order live at or
+// before it, and a limit the open gaps through fills at the open, the
+// auction's price.
 func (m *Model) crosses(w *working, t *market.Tick) (int64, bool) {
 	o := &w.order
 	if o.Symbol != t.Symbol || !m.live(w, t) {
@@ -59,7 +64,7 @@ func (m *Model) crosses(w *working, t *market.Tick) (int64, bool) {
 	if through && t.From.Open {
 		return t.Price, true
 	}
-	return o.Price, true
+	return clamp(o.Price, t), true
 }
 
 // live reports whether w can trade on t: prints strictly after the order
