@@ -7,6 +7,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/qbtrading/qb/host/risk"
+	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -70,7 +71,12 @@ func (e *Engine) quote(sym market.Symbol) risk.Quote {
 		return risk.Quote{}
 	}
 	y.roll(e.day)
-	return risk.Quote{Last: y.last, PrevClose: y.prevClose}
+	return risk.Quote{Last: y.last, PrevClose: y.prevClose, Grid: e.grid(sym)}
+}
+
+// grid is the tick-size table of sym at the clock's time.
+func (e *Engine) grid(sym market.Symbol) krx.Grid {
+	return e.cfg.Fees.Listing.Grid(e.now, sym)
 }
 
 // cancel asks the broker to cancel a working order; the update is queued
@@ -131,7 +137,7 @@ func (e *Engine) notify(s *strat, o *market.Order) {
 // than its reservation and the cash still covers it, the reservation rises
 // to it; when not, the order is cancelled, and the strategy hears why.
 func (e *Engine) recheckMarketBuys(y *symbol) {
-	q := risk.Quote{Last: y.last, PrevClose: y.prevClose}
+	q := risk.Quote{Last: y.last, PrevClose: y.prevClose, Grid: e.grid(y.sym)}
 	for _, s := range e.strats {
 		if s.market == nil || len(s.acct.open) == 0 {
 			continue

@@ -91,26 +91,28 @@ func TestShippedStrategiesTradeAndReconcile(t *testing.T) {
 // A few of the golden fills, worked by hand (commission 0.015 % and each
 // tax rounded down to the won on its own):
 //
-//	bollinger #1, BUY 149 × 118,700 on 2016-02-03 = 17,686,300;
-//	  fee 17,686,300 × 0.00015 = 2,652.9 → 2,652; no tax on a buy.
-//	bollinger #53, SELL 433 × 43,750 on 2019-05-24 (before 2019-05-30)
-//	  = 18,943,750; fee 2,841.6 → 2,841; transaction tax 0.15 % = 28,415.6
-//	  → 28,415, rural tax 0.15 % → 28,415; tax 56,830.
-//	bollinger #54, SELL 131 × 114,400 on 2019-06-13 (from 2019-05-30)
-//	  = 14,986,400; fee 2,247.9 → 2,247; transaction tax 0.10 % = 14,986.4
-//	  → 14,986, rural tax 0.15 % = 22,479.6 → 22,479; tax 37,465.
+//	bollinger #1, BUY 149 × 119,000 on 2016-02-03 = 17,731,000;
+//	  fee 17,731,000 × 0.00015 = 2,659.65 → 2,659; no tax on a buy.
+//	  (The open was 118,700; one tick of slippage on 2016's KOSPI grid,
+//	  500 won from 100,000, snaps up to 119,000.)
+//	bollinger #53, SELL 429 × 43,750 on 2019-05-24 (before 2019-05-30)
+//	  = 18,768,750; fee 2,815.3 → 2,815; transaction tax 0.15 % =
+//	  28,153.1 → 28,153, rural tax 0.15 % → 28,153; tax 56,306.
+//	bollinger #54, SELL 130 × 114,000 on 2019-06-13 (from 2019-05-30)
+//	  = 14,820,000; fee 2,223.0 → 2,223; transaction tax 0.10 % = 14,820,
+//	  rural tax 0.15 % = 22,230; tax 37,050.
 //
 // and bollinger's whole run: 100,000,000 start, flat at the end, so final
-// equity = cash = start + realized (8,300,750 − 2,760,300) − fees 156,280
-// − taxes 1,544,910 = 103,839,260.
+// equity = cash = start + realized (8,266,200 − 3,622,000) − fees 155,716
+// − taxes 1,538,129 = 102,950,355.
 var handWorked = []struct {
 	strategy string
 	orderID  int64
 	fee, tax int64
 }{
-	{"bollinger", 1, 2_652, 0},
-	{"bollinger", 53, 2_841, 56_830},
-	{"bollinger", 54, 2_247, 37_465},
+	{"bollinger", 1, 2_659, 0},
+	{"bollinger", 53, 2_815, 56_306},
+	{"bollinger", 54, 2_223, 37_050},
 }
 
 // The last closes of the replayed files (2019-12-30 rows of

@@ -1,7 +1,6 @@
 package fill
 
 import (
-	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -55,7 +54,10 @@ func (m *Model) crosses(w *working, t *market.Tick) (int64, bool) {
 		if o.Side == market.Sell {
 			slip = -slip
 		}
-		return clamp(krx.AddTicks(t.Price, slip), t), true
+		// Slippage moves along the tick grid of the print's own date and
+		// market: before 2023 a KOSPI stock at 150,000 won moved in 500s.
+		grid := m.cfg.Fees.Listing.Grid(t.Time, t.Symbol)
+		return clamp(grid.AddTicks(t.Price, slip), t), true
 	}
 	through := o.Side == market.Buy && t.Price < o.Price || o.Side == market.Sell && t.Price > o.Price
 	if !through && !(m.cfg.LimitFillOnTouch && t.Price == o.Price) {

@@ -9,10 +9,30 @@ import (
 	"github.com/qbtrading/qb/lib/market"
 )
 
-// The KRX tick size by price band, written out here rather than taken from
-// lib/krx: below 2,000 won 1; below 5,000 5; below 20,000 10; below 50,000
-// 50; below 200,000 100; below 500,000 500; from 500,000 1,000.
-func tickAt(p int64) int64 {
+// The KRX tick size of a KOSPI stock by price band and date, written out
+// here rather than taken from lib/krx. From 2023-01-25: below 2,000 won 1;
+// below 5,000 5; below 20,000 10; below 50,000 50; below 200,000 100; below
+// 500,000 500; from 500,000 1,000. Before: below 1,000 1; below 5,000 5;
+// below 10,000 10; below 50,000 50; below 100,000 100; below 500,000 500;
+// from 500,000 1,000.
+func tickAt(at time.Time, p int64) int64 {
+	if at.Before(time.Date(2023, 1, 25, 0, 0, 0, 0, market.Seoul)) {
+		switch {
+		case p < 1_000:
+			return 1
+		case p < 5_000:
+			return 5
+		case p < 10_000:
+			return 10
+		case p < 50_000:
+			return 50
+		case p < 100_000:
+			return 100
+		case p < 500_000:
+			return 500
+		}
+		return 1_000
+	}
 	switch {
 	case p < 2_000:
 		return 1
@@ -30,18 +50,21 @@ func tickAt(p int64) int64 {
 	return 1_000
 }
 
-// moveTicks moves an on-grid price n ticks, one at a time: up by the tick
-// of the price, down by the tick of the next lower price (so 2,000 − 1 tick
-// is 1,999 and 2,000 + 1 tick is 2,005).
-func moveTicks(p int64, n int) int64 {
+// moveTicks moves an on-grid price n ticks at date at, one at a time: up
+// by the tick of the price, down by the tick of the next lower price (so
+// in 2026 2,000 − 1 tick is 1,999 and 2,000 + 1 tick is 2,005).
+func moveTicks(at time.Time, p int64, n int) int64 {
 	for ; n > 0; n-- {
-		p += tickAt(p)
+		p += tickAt(at, p)
 	}
 	for ; n < 0 && p > 1; n++ {
-		p -= tickAt(p - 1)
+		p -= tickAt(at, p-1)
 	}
 	return p
 }
+
+// onGrid snaps p down to the grid of date at.
+func onGrid(at time.Time, p int64) int64 { return p - p%tickAt(at, p) }
 
 // kospiSellBP is the KOSPI securities transaction tax and rural special tax
 // in hundredths of a basis point (1,500 = 0.15 %) by the fill's KST trade
@@ -120,7 +143,7 @@ func TestFillModelProperties(t *testing.T) {
 		}
 		m := New(cfg)
 		now := days[rng.IntN(len(days))].Add(time.Duration(rng.IntN(120)) * time.Second)
-		price := bases[rng.IntN(len(bases))]
+		price := onGrid(now, bases[rng.IntN(len(bases))])
 		orders := map[int64]*tracked{}
 		var ids []int64
 		nextID := int64(1)
@@ -135,7 +158,7 @@ func TestFillModelProperties(t *testing.T) {
 					o.Side = market.Sell
 				}
 				if rng.IntN(2) == 0 {
-					o.Type, o.Price = market.LimitOrder, moveTicks(price, rng.IntN(9)-4)
+					o.Type, o.Price = market.LimitOrder, moveTicks(now, price, rng.IntN(9)-4)
 				}
 				nextID++
 				if err := m.Submit(o, now); err != nil {
@@ -155,10 +178,10 @@ func TestFillModelProperties(t *testing.T) {
 					cancels++
 				}
 			default: // a print
-				price = max(1, moveTicks(price, rng.IntN(5)-2))
+				price = max(1, moveTicks(now, price, rng.IntN(5)-2))
 				tk := market.Tick{Time: now, Symbol: sym, Price: price, Volume: rng.Int64N(400)}
 				if rng.IntN(3) == 0 { // made from a bar: low..high around it
-					low, high := moveTicks(price, -rng.IntN(4)), moveTicks(price, rng.IntN(4))
+					low, high := moveTicks(now, price, -rng.IntN(4)), moveTicks(now, price, rng.IntN(4))
 					tk.From = market.BarPoint{Frame: market.Day1, Low: low, High: high, Open: rng.IntN(2) == 0}
 				}
 				if rng.IntN(10) == 0 {
@@ -235,9 +258,9 @@ func checkPrint(t *testing.T, c int, cfg Config, tk *market.Tick, out []market.F
 		}
 		switch {
 		case tr.o.Type == market.MarketOrder:
-			want := moveTicks(tk.Price, cfg.SlippageTicks)
+			want := moveTicks(tk.Time, tk.Price, cfg.SlippageTicks)
 			if tr.o.Side == market.Sell {
-				want = moveTicks(tk.Price, -cfg.SlippageTicks)
+				want = moveTicks(tk.Time, tk.Price, -cfg.SlippageTicks)
 			}
 			if tk.Synthetic() {
 				want = min(max(want, tk.From.Low), tk.From.High)
