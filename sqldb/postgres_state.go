@@ -141,22 +141,10 @@ func (s *Postgres) MaxOrderID(ctx context.Context) (int64, error) {
 // MaxOrderSeqs returns each strategy's highest order number (Seq) stored,
 // so a restarted strategy numbers its new orders after it.
 func (s *Postgres) MaxOrderSeqs(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.pool.Query(ctx, `SELECT strategy, max(seq) FROM orders GROUP BY strategy`)
+	rows, err := s.pool.Query(ctx, maxSeqsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("max order seqs: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var name string
-		var seq int64
-		if err := rows.Scan(&name, &seq); err != nil {
-			return nil, fmt.Errorf("max order seqs: %w", err)
-		}
-		out[name] = seq
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("max order seqs: %w", err)
-	}
-	return out, nil
+	return scanMaxSeqs(rows)
 }

@@ -67,3 +67,31 @@ func checkState(strategy string, state []byte) error {
 	}
 	return nil
 }
+
+const maxSeqsQuery = `SELECT strategy, max(seq) FROM orders GROUP BY strategy`
+
+// rowScanner is what both drivers' result sets offer: pgx.Rows and
+// *sql.Rows.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanMaxSeqs reads the rows of maxSeqsQuery into strategy → highest
+// order number.
+func scanMaxSeqs(rows rowScanner) (map[string]int64, error) {
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var seq int64
+		if err := rows.Scan(&name, &seq); err != nil {
+			return nil, fmt.Errorf("max order seqs: %w", err)
+		}
+		out[name] = seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("max order seqs: %w", err)
+	}
+	return out, nil
+}

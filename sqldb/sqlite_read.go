@@ -167,24 +167,12 @@ func (s *SQLite) MaxOrderID(ctx context.Context) (int64, error) {
 
 // MaxOrderSeqs returns each strategy's highest order number (Seq) stored.
 func (s *SQLite) MaxOrderSeqs(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT strategy, max(seq) FROM orders GROUP BY strategy`)
+	rows, err := s.db.QueryContext(ctx, maxSeqsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("max order seqs: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var name string
-		var seq int64
-		if err := rows.Scan(&name, &seq); err != nil {
-			return nil, fmt.Errorf("max order seqs: %w", err)
-		}
-		out[name] = seq
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("max order seqs: %w", err)
-	}
-	return out, nil
+	return scanMaxSeqs(rows)
 }
 
 // Positions returns the account's positions by symbol.

@@ -327,7 +327,11 @@ func TestRunKISReusesTokenAcrossRuns(t *testing.T) {
 
 // The connection drops while the buy fills: its execution notice is lost
 // with the connection, the feed reconnects and reports the gap, and the
-// reconciliation the gap triggers books the fill, once.
+// reconciliation the gap triggers books the fill, once. That nothing books
+// it again is shown by a later fill: the strategy's sell, placed by the
+// account's worker after the reconciliation's second look and reported by
+// a notice after anything the server sent before, reaches the engine
+// after whatever those could have booked.
 func TestRunKISFillDuringGap(t *testing.T) {
 	srv, getenv := kisServer(t, kistest.Options{})
 	dir := t.TempDir()
@@ -335,29 +339,54 @@ func TestRunKISFillDuringGap(t *testing.T) {
 	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--broker", "kis-paper", "--scripts", dir,
 		"--store", "none", "--state-dir", t.TempDir(), "--data-dir", t.TempDir(), "--watch=false", "--log-format", "json")
 	notices := func() int { return srv.Subscribers(kis.TRNoticePaper, srv.Options().HTSID) }
-	waitUntil(t, "subscriptions", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 && notices() == 1 })
-	srv.Publish(market.Tick{Time: time.Now(), Symbol: "005930", Price: 70_000, Volume: 100})
+	subscribed := func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 && notices() == 1 }
+	waitUntil(t, "subscriptions", out, subscribed)
+	price := int64(70_000)
+	trade := func() {
+		srv.Publish(market.Tick{Time: time.Now(), Symbol: "005930", Price: price, Volume: 100})
+		price += 100
+	}
+	trade() // the strategy's first tick: it buys
 	waitUntil(t, "the buy at the server", out, func() bool { return len(srv.Orders()) == 1 })
+	daily := "V" + kis.TRDailyCcld[1:] // the paper TR id
+	looks := srv.Requests(daily)
 	srv.DropConnections()
-	srv.Publish(market.Tick{Time: time.Now(), Symbol: "005930", Price: 70_100, Volume: 100})
+	trade() // fills the buy at 70,100; no session hears it
 	if srv.Orders()[0].Filled != 10 {
 		t.Fatal("the buy did not fill at the server")
 	}
 	waitUntil(t, "the gap", out, func() bool { return strings.Contains(out.String(), "trades in the gap are lost") })
 	waitUntil(t, "the fill in the engine", out, func() bool { return len(jsonLines(t, out.String(), "fill")) == 1 })
-	time.Sleep(3 * time.Second) // the reconciliation's second look, and any notice, have come and gone
+	// The reconciliation's second look has reached the server: the
+	// account's worker takes the sell below only once that look is over.
+	waitUntil(t, "the reconciliation's second look", out, func() bool { return srv.Requests(daily) >= looks+2 })
+	waitUntil(t, "subscriptions again", out, subscribed)
+	for range 3 {
+		trade() // ticks 2-4: on the fourth it sells 4
+	}
+	waitUntil(t, "the sell at the server", out, func() bool { return len(srv.Orders()) == 2 })
+	trade() // fills the sell
+	waitUntil(t, "the sell's fill in the engine", out, func() bool { return len(jsonLines(t, out.String(), "fill")) >= 2 })
 	if err := stop(); err != nil {
 		t.Fatalf("qb run: %v\n%s", err, out.String())
 	}
 	logs := out.String()
-	if n := len(jsonLines(t, logs, "fill")); n != 1 {
-		t.Fatalf("%d fills booked, want 1:\n%s", n, logs)
+	var buys, sells []map[string]any
+	for _, f := range jsonLines(t, logs, "fill") {
+		if f["side"] == market.Buy.String() {
+			buys = append(buys, f)
+		} else {
+			sells = append(sells, f)
+		}
+	}
+	if len(buys) != 1 || buys[0]["qty"].(float64) != 10 || len(sells) != 1 || sells[0]["qty"].(float64) != 4 {
+		t.Fatalf("fills booked: buys %v, sells %v; want the buy of 10 once and the sell of 4:\n%s", buys, sells, logs)
 	}
 	if len(jsonLines(t, logs, "kis daily orders show a fill no notice reported; booked")) != 1 {
-		t.Fatalf("the fill did not come from the reconciliation:\n%s", logs)
+		t.Fatalf("the buy's fill did not come from the reconciliation:\n%s", logs)
 	}
 	final := jsonLines(t, logs, "final")
-	if len(final) != 1 || final[0]["qty"].(float64) != 10 {
-		t.Fatalf("final books %v, want 10 shares", final)
+	if qty, _ := srv.Position("005930"); len(final) != 1 || final[0]["qty"].(float64) != 6 || qty != 6 {
+		t.Fatalf("final books %v, server %d shares; want 6 shares", final, qty)
 	}
 }

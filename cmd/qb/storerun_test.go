@@ -201,7 +201,9 @@ local s = { name = "offgrid", symbols = { "005930" }, timeframe = "1m" }
 function s.on_bar(ctx, bar) ctx.buy(bar.symbol, 1, bar.close + 1) end -- never on the tick grid
 return s
 `)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	// Long enough for the warm-up session's 390 bars under -race on a
+	// busy machine; the run ends when the context does.
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
 	defer cancel()
 	_, errOut, code := qb(t, ctx, "run", "--scripts", scripts, "--data-dir", data,
 		"--warmup", "1", "--pace", "30s", "--watch=false", "--log-format", "json")

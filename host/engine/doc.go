@@ -24,7 +24,12 @@
 //     in name order.
 //  2. Brokers that work from market data (the paper broker) see the tick
 //     and fill orders placed earlier; each fill updates the account, then
-//     on_fill and on_order(filled or partially_filled) run.
+//     on_fill and on_order(filled or partially_filled) run. Before that,
+//     their working market buys of the symbol are checked for cash again,
+//     valued at the collar over this print (risk.Limits.MarketBuyCollarBP):
+//     one the cash no longer covers, because the market moved up more
+//     than the collar since it was placed, is cancelled, so that no fill
+//     overdraws the account.
 //  3. The tick goes to the symbol's bar builders.
 //  4. on_tick runs for strategies that want it and list the symbol.
 //

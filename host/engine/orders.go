@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/qbtrading/qb/host/risk"
+	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -68,7 +71,12 @@ func (e *Engine) quote(sym market.Symbol) risk.Quote {
 		return risk.Quote{}
 	}
 	y.roll(e.day)
-	return risk.Quote{Last: y.last, PrevClose: y.prevClose}
+	return risk.Quote{Last: y.last, PrevClose: y.prevClose, Grid: e.grid(sym)}
+}
+
+// grid is the tick-size table of sym at the clock's time.
+func (e *Engine) grid(sym market.Symbol) krx.Grid {
+	return e.cfg.Fees.Listing.Grid(e.now, sym)
 }
 
 // cancel asks the broker to cancel a working order; the update is queued
@@ -113,5 +121,56 @@ func (e *Engine) notify(s *strat, o *market.Order) {
 	if e.sink != nil {
 		e.ev = Event{Kind: EventOrder, Strategy: s.name, Order: *o}
 		e.sink.Publish(&e.ev)
+	}
+}
+
+// recheckMarketBuys re-checks for cash, at a new print of y and before the
+// brokers fill on it, the working market buys of y of every account whose
+// broker fills from market data. A market buy fills on the next print, at
+// that print plus slippage, and its cash was reserved at the collar over
+// the last price when it was placed (risk.Limits.MarketBuyCollarBP): a
+// market that moved up more than the collar since, at the opening auction
+// after an order placed out of the session (in on_bar of a daily bar, after
+// the close) or in a jump inside it, would fill it above its reservation
+// and could overdraw the account. So each such buy is checked again as at
+// admission, valued at the collar over this print: when that is higher
+// than its reservation and the cash still covers it, the reservation rises
+// to it; when not, the order is cancelled, and the strategy hears why.
+func (e *Engine) recheckMarketBuys(y *symbol) {
+	q := risk.Quote{Last: y.last, PrevClose: y.prevClose, Grid: e.grid(y.sym)}
+	for _, s := range e.strats {
+		if s.market == nil || len(s.acct.open) == 0 {
+			continue
+		}
+		cancelled := false
+		for i := 0; i < len(s.acct.open); i++ {
+			o := &s.acct.open[i]
+			if o.Symbol != y.sym || o.Side != market.Buy || o.Type != market.MarketOrder {
+				continue
+			}
+			p := e.gate.Price(&o.Order, q)
+			if p <= o.reserve {
+				continue
+			}
+			rem := o.Remaining()
+			x := s.exposure(y.sym)
+			need := e.gate.Cost(market.Buy, rem, p)
+			free := x.Cash - x.Committed + e.gate.Cost(market.Buy, rem, o.reserve)
+			if need <= free {
+				o.reserve = p
+				continue
+			}
+			reason := fmt.Sprintf("cash: the market moved to %s won; the order needs %s won with fees at %s, %s free",
+				humanize.Comma(y.last), humanize.Comma(need), humanize.Comma(p), humanize.Comma(free))
+			if err := e.cancel(s, o.ID, reason); err != nil {
+				s.log.Error().Err(err).Msg("cancel failed; order dropped from the books")
+				s.acct.remove(i)
+			}
+			i--
+			cancelled = true
+		}
+		if cancelled {
+			e.drain(s)
+		}
 	}
 }

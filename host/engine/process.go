@@ -21,6 +21,7 @@ func (e *Engine) Process(t *market.Tick) {
 	e.openSession()
 	y := e.symbol(t.Symbol)
 	e.trade(y, t.Price)
+	e.recheckMarketBuys(y)
 	e.brokers(t)
 	if t.Synthetic() {
 		e.tellBarData(y, t.From.Frame)

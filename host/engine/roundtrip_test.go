@@ -3,9 +3,7 @@ package engine
 import (
 	"slices"
 	"testing"
-	"time"
 
-	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -40,37 +38,34 @@ func TestRoundTripReconciles(t *testing.T) {
 		t.Fatalf("fills = %+v, want a buy and a sell", r.Fills)
 	}
 	// The first bar (09:00) closes at 09:01:00; the market buy placed then
-	// fills on the first print after it, 09:01:05, one tick of slippage up.
-	// The sell, placed at 09:04:00, fills at 09:04:05, one tick down.
-	buy, sell := r.Fills[0], r.Fills[1]
-	if want := priceAt(ticks, day1.Add(65*time.Second)) + 100; buy.Side != market.Buy || buy.Qty != 10 || buy.Price != want {
-		t.Errorf("buy %+v, want 10 @ %d", buy, want)
+	// fills on the first print after it, 09:01:05 (tick 13 of the wave:
+	// 70,200), one tick of slippage up: 70,300. The sell, placed at
+	// 09:04:00, fills at 09:04:05 (tick 49: 70,300), one tick down: 70,200.
+	//
+	// Fees (2026, KOSPI), each rounded down to the won:
+	//   buy  10 × 70,300 = 703,000: commission 0.015 % = 105.45 → 105
+	//   sell 10 × 70,200 = 702,000: commission 105.3 → 105,
+	//        transaction tax 0.05 % = 351, rural tax 0.15 % = 1,053
+	// Cash: 100,000,000 − 703,000 − 105 + 702,000 − 105 − 351 − 1,053
+	//     = 99,997,386; realised P&L 702,000 − 703,000 = −1,000.
+	want := []market.Fill{
+		{Side: market.Buy, Qty: 10, Price: 70_300, Fee: 105, Tax: 0},
+		{Side: market.Sell, Qty: 10, Price: 70_200, Fee: 105, Tax: 351 + 1_053},
 	}
-	if want := priceAt(ticks, day1.Add(245*time.Second)) - 100; sell.Side != market.Sell || sell.Qty != 10 || sell.Price != want {
-		t.Errorf("sell %+v, want 10 @ %d", sell, want)
-	}
-	var buys, sells, fees, taxes int64
-	for _, f := range r.Fills {
-		fee, tax := krx.DefaultFees().Compute(f.Side, f.Value())
-		if f.Fee != fee || f.Tax != tax {
-			t.Errorf("fill %+v: fee/tax %d/%d, want %d/%d", f, f.Fee, f.Tax, fee, tax)
+	for i, w := range want {
+		f := r.Fills[i]
+		if f.Side != w.Side || f.Qty != w.Qty || f.Price != w.Price || f.Fee != w.Fee || f.Tax != w.Tax {
+			t.Errorf("fill %d: %+v, want %s %d @ %d, fee %d, tax %d", i+1, f, w.Side, w.Qty, w.Price, w.Fee, w.Tax)
 		}
-		if f.Side == market.Buy {
-			buys += f.Value()
-		} else {
-			sells += f.Value()
-		}
-		fees, taxes = fees+f.Fee, taxes+f.Tax
 	}
-	if want := r.StartCash - buys - fees - taxes + sells; r.Cash != want {
-		t.Errorf("cash %d, want %d = start %d − buys %d − fees %d − taxes %d + sells %d",
-			r.Cash, want, r.StartCash, buys, fees, taxes, sells)
+	if r.StartCash != 100_000_000 || r.Cash != 99_997_386 || r.Equity != r.Cash {
+		t.Errorf("start %d, cash %d, equity %d; want 100,000,000, 99,997,386, 99,997,386", r.StartCash, r.Cash, r.Equity)
 	}
-	if r.Fees != fees || r.Taxes != taxes || r.Equity != r.Cash {
-		t.Errorf("fees %d taxes %d equity %d, want %d %d %d", r.Fees, r.Taxes, r.Equity, fees, taxes, r.Cash)
+	if r.Fees != 210 || r.Taxes != 1_404 {
+		t.Errorf("fees %d, taxes %d; want 210, 1,404", r.Fees, r.Taxes)
 	}
-	if len(r.Positions) != 1 || r.Positions[0].Qty != 0 || r.Positions[0].Realized != sells-buys {
-		t.Errorf("positions %+v, want flat with %d realised", r.Positions, sells-buys)
+	if len(r.Positions) != 1 || r.Positions[0].Qty != 0 || r.Positions[0].Cost != 0 || r.Positions[0].Realized != -1_000 {
+		t.Errorf("positions %+v, want flat with −1,000 realised", r.Positions)
 	}
 	wantLog := []string{"accepted:buy", "fill:buy:10", "filled:buy", "accepted:sell", "fill:sell:10", "filled:sell"}
 	if got := stateList(t, r.State, "log"); !slices.Equal(got, wantLog) {
@@ -84,15 +79,6 @@ func TestRoundTripReconciles(t *testing.T) {
 	if sink.bars != 9 || sink.fills != 2 || sink.orders != 4 {
 		t.Errorf("sink saw %d bars, %d fills, %d order updates; want 9, 2, 4", sink.bars, sink.fills, sink.orders)
 	}
-}
-
-func priceAt(ticks []market.Tick, at time.Time) int64 {
-	for _, t := range ticks {
-		if t.Time.Equal(at) {
-			return t.Price
-		}
-	}
-	return 0
 }
 
 // recorder is a Sink that counts what it is sent.

@@ -21,7 +21,7 @@ func TestNoticeFillIsBookedOnceWithFees(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	settle()
+	r.settle(t)
 	fills, updates := r.l.count()
 	if fills != 1 || updates != 0 {
 		t.Fatalf("%d fills and %d updates, want 1 and 0", fills, updates)
@@ -45,7 +45,7 @@ func TestReconcileBooksMissedFillOnce(t *testing.T) {
 		if err := r.acct.Reconcile(r.ctx); err != nil {
 			t.Fatal(err)
 		}
-		settle()
+		r.settle(t)
 		if got, want := r.l.filled()[7], int64(min(i, 1)*5); got != want {
 			t.Fatalf("after reconcile %d: %d shares booked, want %d", i+1, got, want)
 		}
@@ -65,7 +65,7 @@ func TestRateLimitStormLosesNoOrder(t *testing.T) {
 	if r.srv.RateLimited() < 5 {
 		t.Fatalf("server refused %d requests, want the storm of 5", r.srv.RateLimited())
 	}
-	settle()
+	r.settle(t)
 	if _, u := r.l.count(); u != 0 || len(r.srv.Orders()) != 12 {
 		t.Fatalf("%d refusals, %d orders at the server; want 0 and 12", u, len(r.srv.Orders()))
 	}
@@ -99,7 +99,7 @@ func TestLostOrderResponseSendsNoDuplicate(t *testing.T) {
 	if err := r.acct.Reconcile(r.ctx); err != nil {
 		t.Fatal(err)
 	}
-	settle()
+	r.settle(t)
 	if n := len(r.srv.Orders()); n != 1 {
 		t.Fatalf("server got %d orders, want 1", n)
 	}
@@ -179,7 +179,7 @@ func TestDroppedOrderRequestIsRefusedNotResent(t *testing.T) {
 	}
 	r.submit(t, 2, 1, 2) // the next order goes through
 	wait(t, "second order", func() bool { return len(r.srv.Orders()) == 1 })
-	settle()
+	r.settle(t)
 	if n := len(r.srv.Orders()); n != 1 {
 		t.Fatalf("%d orders at the server, want 1", n)
 	}
@@ -212,7 +212,7 @@ func TestNoticeKinds(t *testing.T) {
 		r.acct.Notice(n)
 	}
 	wait(t, "fill and refusal", func() bool { f, u := r.l.count(); return f == 1 && u == 1 })
-	settle()
+	r.settle(t)
 	if f, u := r.l.count(); f != 1 || u != 1 || !strings.HasPrefix(r.l.updates[0], "s 2 rejected") {
 		t.Fatalf("%d fills, updates %v; want 1 fill and order 2 rejected", f, r.l.updates)
 	}
@@ -231,7 +231,7 @@ func TestReconcileSoon(t *testing.T) {
 	wait(t, "fill at the server", func() bool { return r.srv.Orders()[0].Filled == 2 })
 	r.acct.ReconcileSoon() // the first look sees the shortfall, the recheck books it
 	wait(t, "the fill booked", func() bool { return r.l.filled()[1] == 2 })
-	settle()
+	r.settle(t)
 	if n, _ := r.l.count(); n != 1 {
 		t.Fatalf("%d fills booked, want 1", n)
 	}

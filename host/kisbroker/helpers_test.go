@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +17,9 @@ import (
 )
 
 const sym = market.Symbol("005930")
+
+// markSym is a symbol no test trades: settle's marker trades.
+const markSym = market.Symbol("000660")
 
 // ledger is the engine side of a test: it records what the account
 // delivers through Work, on one goroutine as the engine would.
@@ -64,6 +68,9 @@ type rig struct {
 	acct *Account
 	l    *ledger
 	ctx  context.Context
+
+	marks     *atomic.Int64 // marker trades the feed delivered; nil without a feed
+	published int64         // marker trades published
 }
 
 func newRig(t *testing.T, opt kistest.Options, notices bool) *rig {
@@ -102,12 +109,22 @@ func newRig(t *testing.T, opt kistest.Options, notices bool) *rig {
 		}
 	})
 	if notices {
-		feed := c.NewFeed(kis.Handler{Notice: acct.Notice}, kis.FeedOptions{MinBackoff: 10 * time.Millisecond})
+		r.marks = new(atomic.Int64)
+		onTrade := func(tr *kis.Trade) {
+			if tr.Symbol == markSym {
+				r.marks.Add(1)
+			}
+		}
+		feed := c.NewFeed(kis.Handler{Notice: acct.Notice, Trade: onTrade}, kis.FeedOptions{MinBackoff: 10 * time.Millisecond})
 		if err := feed.SubscribeNotices(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := feed.Subscribe(ctx, kis.TRTrade, string(markSym)); err != nil {
 			t.Fatal(err)
 		}
 		wg.Go(func() { _ = feed.Run(ctx) })
 		wait(t, "notice subscription", func() bool { return srv.Subscribers(c.NoticeTR(), o.HTSID) == 1 })
+		wait(t, "marker subscription", func() bool { return srv.Subscribers(kis.TRTrade, string(markSym)) == 1 })
 	}
 	return r
 }
@@ -143,5 +160,31 @@ func wait(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// settle lets in-flight work arrive, for checks that nothing more comes.
-func settle() { time.Sleep(200 * time.Millisecond) }
+// settle returns once everything already on its way has arrived, for
+// checks that nothing more comes. It proves, by events rather than by
+// waiting, that each path that could still deliver something has moved
+// past what was sent before it: the account's worker has taken a marker
+// queued after every order (so every PlaceOrder, with the notices KIS
+// sends before answering it, and every reconcile started before are
+// over); the feed, when the rig has one, has handled a marker trade the
+// server wrote after every notice it had sent; and the engine side has
+// run a marker scheduled after every fill and refusal.
+func (r *rig) settle(t *testing.T) {
+	t.Helper()
+	r.acct.queue <- &order{state: withdrawn} // place ignores it
+	wait(t, "the account's worker to take the marker", func() bool { return len(r.acct.queue) == 0 })
+	if r.marks != nil {
+		r.published++
+		d := time.Now().In(market.Seoul)
+		r.srv.Publish(market.Tick{Time: time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, market.Seoul),
+			Symbol: markSym, Price: 1000, Volume: 1}) // raises the cumulative volume: never a duplicate
+		wait(t, "the feed to handle the marker trade", func() bool { return r.marks.Load() == r.published })
+	}
+	done := make(chan struct{})
+	r.acct.schedule(func(Books) { close(done) })
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("waited 10 s for the engine side to run the marker")
+	}
+}

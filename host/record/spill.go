@@ -20,7 +20,32 @@ const spillPattern = "spill-%08d-%016d.jsonl"
 type line struct {
 	Tick  *market.Tick `json:"t,omitempty"`
 	Bar   *market.Bar  `json:"b,omitempty"`
-	Event *Event       `json:"e,omitempty"`
+	Event *spillEvent  `json:"e,omitempty"`
+}
+
+// spillEvent is an Event in a spill file. Details that are not valid JSON
+// cannot be written as a raw JSON value (the encoder refuses them and the
+// whole record would be lost, though the store keeps such details), so they
+// travel byte for byte, base64, in RawDetails instead.
+type spillEvent struct {
+	Event
+	RawDetails []byte `json:"details_bytes,omitempty"`
+}
+
+func toSpillEvent(e *Event) *spillEvent {
+	se := &spillEvent{Event: *e}
+	if len(e.Details) > 0 && !json.Valid(e.Details) {
+		se.Details, se.RawDetails = nil, e.Details
+	}
+	return se
+}
+
+func (se *spillEvent) event() Event {
+	e := se.Event
+	if len(se.RawDetails) > 0 {
+		e.Details = json.RawMessage(se.RawDetails)
+	}
+	return e
 }
 
 type spillFile struct {
@@ -54,7 +79,7 @@ func (s *spillFile) write(it *item) error {
 	case kindBar:
 		l.Bar = &it.bar
 	case kindEvent:
-		l.Event = &it.event
+		l.Event = toSpillEvent(&it.event)
 	}
 	if err := s.enc.Encode(&l); err != nil {
 		return fmt.Errorf("write spill file %s: %w", s.path, err)
@@ -122,7 +147,7 @@ func decodeLine(b []byte, it *item) error {
 	case l.Bar != nil:
 		it.kind, it.bar = kindBar, *l.Bar
 	case l.Event != nil:
-		it.kind, it.event = kindEvent, *l.Event
+		it.kind, it.event = kindEvent, l.Event.event()
 	default:
 		return fmt.Errorf("no record in line")
 	}

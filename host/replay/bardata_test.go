@@ -171,9 +171,12 @@ func TestBarOrdersFillAtTheNextSession(t *testing.T) {
 			t.Fatalf("order %d filled at %s, want the session's open (09:00)", f.OrderID, filled)
 		}
 		b := bars[f.Symbol][filled.Format(time.DateOnly)]
-		want := min(krx.AddTicks(b.Open, 1), b.High) // one tick of slippage, inside the bar
+		// One tick of slippage on the date's grid (before 2023 a KOSPI
+		// stock from 100,000 won moved in 500s), inside the bar.
+		grid := krx.GridOn(filled, krx.KOSPI)
+		want := min(grid.AddTicks(b.Open, 1), b.High)
 		if f.Side == market.Sell {
-			want = max(krx.AddTicks(b.Open, -1), b.Low)
+			want = max(grid.AddTicks(b.Open, -1), b.Low)
 		}
 		if f.Price != want {
 			t.Fatalf("%s of %s on %s at %d, want %d (open %d, range %d..%d)",

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,8 +41,13 @@ func runShipped(t *testing.T, strategies ...string) *Report {
 }
 
 // Each shipped strategy trades on real data, and its report adds up to the
-// won: cash is what it started with less what buys cost and plus what sells
-// brought, and equity is that cash plus the holdings at the last price.
+// won: every fill's commission and taxes are what the rates give (worked
+// out here from the rates, not with lib/krx), cash is what it started with
+// less what buys cost and plus what sells brought, positions are the sum of
+// the fills, and equity is that cash plus the holdings at the last close.
+// The same reconciliation runs on this run's reports and on the golden
+// testdata/shipped.report.json and .summary.txt, which
+// TestReportIsByteIdentical only compares with the code's own output.
 func TestShippedStrategiesTradeAndReconcile(t *testing.T) {
 	for _, file := range []string{"ma_cross.lua", "rsi_reversion.lua", "bollinger.lua"} {
 		t.Run(file, func(t *testing.T) {
@@ -53,39 +59,203 @@ func TestShippedStrategiesTradeAndReconcile(t *testing.T) {
 			if s.Stats.Trades == 0 {
 				t.Fatalf("%s made no trades over %d ticks", s.Name, rep.Ticks)
 			}
-			cash := s.StartCash
-			var fees, taxes int64
-			for _, f := range s.Fills {
-				switch f.Side {
-				case "BUY":
-					cash -= f.Qty * f.Price
-				case "SELL":
-					cash += f.Qty * f.Price
-				default:
-					t.Fatalf("fill side %q", f.Side)
-				}
-				cash -= f.Fee + f.Tax
-				fees += f.Fee
-				taxes += f.Tax
-			}
-			if cash != s.FinalCash {
-				t.Errorf("final_cash = %d, fills say %d", s.FinalCash, cash)
-			}
-			if fees != s.Stats.Fees || taxes != s.Stats.Taxes {
-				t.Errorf("fees, taxes = %d, %d; fills say %d, %d", s.Stats.Fees, s.Stats.Taxes, fees, taxes)
-			}
-			equity := s.FinalCash
-			for _, p := range s.Positions {
-				equity += p.Qty * p.LastPrice
-			}
-			if equity != s.FinalEquity {
-				t.Errorf("final_equity = %d, cash + positions = %d", s.FinalEquity, equity)
-			}
-			if last := s.Equity[len(s.Equity)-1].Equity; last != s.FinalEquity {
-				t.Errorf("last equity point %d, final_equity %d", last, s.FinalEquity)
-			}
+			reconcile(t, s)
 		})
 	}
+	data, err := os.ReadFile("testdata/shipped.report.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	summary, err := os.ReadFile("testdata/shipped.summary.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Strategies) != 3 {
+		t.Fatalf("golden report has %d strategies, want the 3 shipped", len(rep.Strategies))
+	}
+	for _, s := range rep.Strategies {
+		t.Run("golden/"+s.Name, func(t *testing.T) {
+			if s.Stats.Trades == 0 || s.Error != nil {
+				t.Fatalf("golden %s: %d trades, error %v", s.Name, s.Stats.Trades, s.Error)
+			}
+			reconcile(t, s)
+			summaryAgrees(t, string(summary), s)
+		})
+	}
+}
+
+// A few of the golden fills, worked by hand (commission 0.015 % and each
+// tax rounded down to the won on its own):
+//
+//	bollinger #1, BUY 149 × 119,000 on 2016-02-03 = 17,731,000;
+//	  fee 17,731,000 × 0.00015 = 2,659.65 → 2,659; no tax on a buy.
+//	  (The open was 118,700; one tick of slippage on 2016's KOSPI grid,
+//	  500 won from 100,000, snaps up to 119,000.)
+//	bollinger #53, SELL 429 × 43,750 on 2019-05-24 (before 2019-05-30)
+//	  = 18,768,750; fee 2,815.3 → 2,815; transaction tax 0.15 % =
+//	  28,153.1 → 28,153, rural tax 0.15 % → 28,153; tax 56,306.
+//	bollinger #54, SELL 130 × 114,000 on 2019-06-13 (from 2019-05-30)
+//	  = 14,820,000; fee 2,223.0 → 2,223; transaction tax 0.10 % = 14,820,
+//	  rural tax 0.15 % = 22,230; tax 37,050.
+//
+// and bollinger's whole run: 100,000,000 start, flat at the end, so final
+// equity = cash = start + realized (8,266,200 − 3,622,000) − fees 155,716
+// − taxes 1,538,129 = 102,950,355.
+var handWorked = []struct {
+	strategy string
+	orderID  int64
+	fee, tax int64
+}{
+	{"bollinger", 1, 2_659, 0},
+	{"bollinger", 53, 2_815, 56_306},
+	{"bollinger", 54, 2_223, 37_050},
+}
+
+// The last closes of the replayed files (2019-12-30 rows of
+// testdata/krx/daily/005930.csv and 035420.csv): both stocks are KOSPI.
+var lastClose = map[string]int64{"005930": 55_800, "035420": 186_500}
+
+// kospiSellTaxBP gives the KOSPI securities transaction tax and rural
+// special tax, in hundredths of a basis point, of a sale on trade date day
+// (yyyymmdd, KST): 0.15 % + 0.15 % to 2019-05-29, 0.10 % + 0.15 % from
+// 2019-05-30 to 2020-12-28, 0.08 % + 0.15 % from 2020-12-29 (to 2022-12-27).
+func kospiSellTaxBP(t *testing.T, day int) (transaction, rural int64) {
+	switch {
+	case day >= 20221228:
+		t.Fatalf("a sale on %d: past the rates this test knows; add them", day)
+	case day >= 20201229:
+		return 800, 1500
+	case day >= 20190530:
+		return 1000, 1500
+	}
+	return 1500, 1500
+}
+
+// reconcile recomputes a strategy's report from its fills and the rates.
+func reconcile(t *testing.T, s StrategyReport) {
+	t.Helper()
+	kst := time.FixedZone("KST", 9*3600)
+	cash := s.StartCash
+	var fees, taxes int64
+	qty := map[string]int64{}
+	worked := 0
+	for i, f := range s.Fills {
+		at, err := time.Parse(time.RFC3339, f.Time)
+		if err != nil {
+			t.Fatalf("fill %d: %v", i, err)
+		}
+		if _, ok := lastClose[f.Symbol]; !ok || f.Qty <= 0 || f.Price <= 0 {
+			t.Fatalf("fill %d: %+v", i, f)
+		}
+		y, m, d := at.In(kst).Date()
+		value := f.Qty * f.Price
+		fee := value * 150 / 1_000_000 // 0.015 %, rounded down
+		var tax int64
+		switch f.Side {
+		case "BUY":
+			cash -= value + fee
+			qty[f.Symbol] += f.Qty
+		case "SELL":
+			tr, ru := kospiSellTaxBP(t, y*10000+int(m)*100+d)
+			tax = value*tr/1_000_000 + value*ru/1_000_000
+			cash += value - fee - tax
+			qty[f.Symbol] -= f.Qty
+			if qty[f.Symbol] < 0 {
+				t.Fatalf("fill %d: sells %d %s more than held", i, -qty[f.Symbol], f.Symbol)
+			}
+		default:
+			t.Fatalf("fill %d: side %q", i, f.Side)
+		}
+		if f.Fee != fee || f.Tax != tax {
+			t.Errorf("fill %d (%s %s %d × %d on %s): fee %d, tax %d; the rates give %d, %d",
+				i, f.Side, f.Symbol, f.Qty, f.Price, f.Time, f.Fee, f.Tax, fee, tax)
+		}
+		for _, h := range handWorked {
+			if h.strategy != s.Name || h.orderID != f.OrderID {
+				continue
+			}
+			worked++
+			if f.Fee != h.fee || f.Tax != h.tax {
+				t.Errorf("%s order %d: fee %d, tax %d; worked by hand %d, %d", s.Name, f.OrderID, f.Fee, f.Tax, h.fee, h.tax)
+			}
+		}
+		fees += fee
+		taxes += tax
+	}
+	if s.Name == "bollinger" && worked != len(handWorked) {
+		t.Errorf("%d of the %d fills worked by hand found", worked, len(handWorked))
+	}
+	if s.Stats.Trades != len(s.Fills) {
+		t.Errorf("trades = %d, %d fills", s.Stats.Trades, len(s.Fills))
+	}
+	if cash != s.FinalCash {
+		t.Errorf("final_cash = %d, fills and rates say %d", s.FinalCash, cash)
+	}
+	if fees != s.Stats.Fees || taxes != s.Stats.Taxes {
+		t.Errorf("fees, taxes = %d, %d; fills and rates say %d, %d", s.Stats.Fees, s.Stats.Taxes, fees, taxes)
+	}
+	equity, realized, unrealized := cash, int64(0), int64(0)
+	held := map[string]bool{}
+	for _, p := range s.Positions {
+		held[p.Symbol] = true
+		if p.Qty != qty[p.Symbol] || p.LastPrice != lastClose[p.Symbol] || p.Value != p.Qty*p.LastPrice {
+			t.Errorf("position %+v; fills say qty %d, last close %d", p, qty[p.Symbol], lastClose[p.Symbol])
+		}
+		if p.Qty == 0 && p.Cost != 0 {
+			t.Errorf("flat position %+v keeps a cost", p)
+		}
+		equity += p.Qty * lastClose[p.Symbol]
+		realized += p.Realized
+		unrealized += p.Value - p.Cost
+	}
+	for sym, q := range qty {
+		if q != 0 && !held[sym] {
+			t.Errorf("fills leave %d %s, not in the positions", q, sym)
+		}
+	}
+	if equity != s.FinalEquity {
+		t.Errorf("final_equity = %d, cash + positions at the last close = %d", s.FinalEquity, equity)
+	}
+	// Profit is gross trading gains less costs: realized (before costs)
+	// plus the open positions' gain, less every fee and tax.
+	if got := s.StartCash + realized + unrealized - fees - taxes; got != s.FinalEquity {
+		t.Errorf("start + realized %d + unrealized %d − fees − taxes = %d, final_equity %d", realized, unrealized, got, s.FinalEquity)
+	}
+	if last := s.Equity[len(s.Equity)-1].Equity; last != s.FinalEquity {
+		t.Errorf("last equity point %d, final_equity %d", last, s.FinalEquity)
+	}
+}
+
+// summaryAgrees finds s's row in the summary and checks its trades,
+// return, fees, taxes and final equity against the reconciled report.
+func summaryAgrees(t *testing.T, summary string, s StrategyReport) {
+	t.Helper()
+	group := func(n int64) string { // 1234567 → "1,234,567"
+		d := strconv.FormatInt(n, 10)
+		for i := len(d) - 3; i > 0; i -= 3 {
+			d = d[:i] + "," + d[i:]
+		}
+		return d
+	}
+	ret := float64(s.FinalEquity-s.StartCash) / float64(s.StartCash) * 100
+	for _, line := range strings.Split(summary, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 9 || f[0] != s.Name {
+			continue
+		}
+		want := []string{s.Name, strconv.Itoa(len(s.Fills)), strconv.FormatFloat(ret, 'f', 2, 64) + "%"}
+		if f[0] != want[0] || f[1] != want[1] || f[2] != want[2] || f[6] != group(s.Stats.Fees) ||
+			f[7] != group(s.Stats.Taxes) || f[8] != group(s.FinalEquity) {
+			t.Errorf("summary row %q; report says %v trades, return, fees %s, taxes %s, equity %s",
+				line, want, group(s.Stats.Fees), group(s.Stats.Taxes), group(s.FinalEquity))
+		}
+		return
+	}
+	t.Errorf("no summary row for %s", s.Name)
 }
 
 // The shipped strategies size their entries inside the default risk
@@ -265,7 +435,10 @@ func runFailing(t *testing.T, strategies ...string) *Report {
 	}
 	rep, err := Run(context.Background(), Config{
 		Data: dailyFiles[:1], Strategies: srcs, Log: zerolog.Nop(),
-		Script: script.Options{Budget: 100 * time.Millisecond, MaxFailures: 3, Memory: 16 << 20},
+		// A budget well above what doubling a string to 16 MiB takes, even
+		// under -race on a busy machine, so the memory case trips its
+		// memory limit and not its time.
+		Script: script.Options{Budget: time.Second, MaxFailures: 3, Memory: 16 << 20},
 	})
 	if err != nil {
 		t.Fatalf("replay of %v: %v", strategies, err)

@@ -28,9 +28,13 @@ type Exposure struct {
 // unknown (0: the first day of a replay, or a symbol first traded today)
 // the price-limit rule is skipped; the tick grid and every other rule
 // still apply, and the exchange itself refuses a price outside its band.
+//
+// Grid is the tick-size table of the symbol's market on the order's date
+// (krx.GridOn); the zero Grid is today's.
 type Quote struct {
 	Last      int64 // last trade price, won; 0 when none seen yet
 	PrevClose int64 // previous session's close, won; 0 when unknown
+	Grid      krx.Grid
 }
 
 // Fees prices the commission and tax of a trade of value won;
@@ -150,12 +154,12 @@ func (g *Gate) checkPrice(o *market.Order, q Quote) error {
 		}
 		return nil
 	}
-	if !krx.OnGrid(o.Price) {
+	if g := q.Grid; !g.OnGrid(o.Price) {
 		return reject(RuleTickSize, "%s won is not on the tick grid (tick %s won; nearest %s or %s)",
-			won(o.Price), won(krx.TickSize(o.Price)), won(krx.RoundDown(o.Price)), won(krx.RoundUp(o.Price)))
+			won(o.Price), won(g.TickSize(o.Price)), won(g.RoundDown(o.Price)), won(g.RoundUp(o.Price)))
 	}
 	if q.PrevClose > 0 {
-		if l := krx.PriceLimits(q.PrevClose); !l.Contains(o.Price) {
+		if l := q.Grid.PriceLimits(q.PrevClose); !l.Contains(o.Price) {
 			return reject(RulePriceLimit, "%s won outside today's limits %s..%s (previous close %s)",
 				won(o.Price), won(l.Lower), won(l.Upper), won(q.PrevClose))
 		}
@@ -174,9 +178,9 @@ func (g *Gate) Price(o *market.Order, q Quote) int64 {
 	if o.Side == market.Sell || g.lim.MarketBuyCollarBP <= 0 {
 		return q.Last
 	}
-	p := krx.RoundUp(q.Last + mulDivUp(q.Last, g.lim.MarketBuyCollarBP, 10_000))
+	p := q.Grid.RoundUp(q.Last + mulDivUp(q.Last, g.lim.MarketBuyCollarBP, 10_000))
 	if q.PrevClose > 0 {
-		p = min(p, krx.PriceLimits(q.PrevClose).Upper)
+		p = min(p, q.Grid.PriceLimits(q.PrevClose).Upper)
 	}
 	return max(p, q.Last)
 }

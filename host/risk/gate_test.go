@@ -48,7 +48,21 @@ func TestAdmitRules(t *testing.T) {
 	}{
 		{"base", func(*scenario) {}, "", ""},
 		{"invalid qty", func(s *scenario) { s.o.Qty = 0 }, RuleInvalid, "qty"},
-		{"order value at limit", func(s *scenario) { s.o.Qty = 142; s.o.Price = 70_000 }, "", ""},
+		// The limit is 10,000,000 won: 200 × 50,000 is exactly at it and is
+		// admitted; 201 × 50,000 = 10,050,000 is a share over. A won over
+		// needs a 1-won tick: 909,091 × 11 = 10,000,001 (position shares
+		// off, else that rule refuses it first).
+		{"order value at limit", func(s *scenario) { s.o.Qty, s.o.Price = 200, 50_000 }, "", ""},
+		{"order value one share over", func(s *scenario) { s.o.Qty, s.o.Price = 201, 50_000 },
+			RuleOrderValue, "max order value: 10,050,000 won > 10,000,000 (201 × 50,000)"},
+		{"order value one won over", func(s *scenario) {
+			s.lim.MaxPositionShares = 0
+			s.o.Qty, s.o.Price, s.q.PrevClose = 909_091, 11, 0
+		}, RuleOrderValue, "max order value: 10,000,001 won > 10,000,000 (909,091 × 11)"},
+		{"order value at limit, one won under", func(s *scenario) {
+			s.lim.MaxPositionShares = 0
+			s.o.Qty, s.o.Price, s.q.PrevClose = 909_090, 11, 0 // 9,999,990
+		}, "", ""},
 		{"order value over", func(s *scenario) { s.o.Qty = 120; s.o.Price = 100_000; s.q.PrevClose = 100_000 },
 			RuleOrderValue, "max order value: 12,000,000 won > 10,000,000"},
 		{"market buy value uses collar", func(s *scenario) {
@@ -78,6 +92,13 @@ func TestAdmitRules(t *testing.T) {
 		{"above upper limit", func(s *scenario) { s.o.Price = 91_100; s.o.Qty = 10 }, RulePriceLimit,
 			"91,100 won outside today's limits 49,000..91,000"},
 		{"below lower limit", func(s *scenario) { s.o.Price = 48_900; s.o.Qty = 10 }, RulePriceLimit, "outside"},
+		// The band binds sells too, exits included: the exchange refuses a
+		// sell outside it whatever the strategy holds. 50 held, 10 sold.
+		{"exit inside limits", func(s *scenario) { s.o.Side, s.o.Price, s.o.Qty = market.Sell, 49_000, 10 }, "", ""},
+		{"exit above upper limit", func(s *scenario) { s.o.Side, s.o.Price, s.o.Qty = market.Sell, 91_100, 10 },
+			RulePriceLimit, "91,100 won outside today's limits 49,000..91,000 (previous close 70,000)"},
+		{"exit below lower limit", func(s *scenario) { s.o.Side, s.o.Price, s.o.Qty = market.Sell, 48_900, 10 },
+			RulePriceLimit, "48,900 won outside today's limits 49,000..91,000 (previous close 70,000)"},
 		{"limits unknown", func(s *scenario) { s.o.Price = 91_100; s.o.Qty = 10; s.q.PrevClose = 0 }, "", ""},
 		{"market without price", func(s *scenario) { s.o.Type, s.o.Price, s.q.Last = market.MarketOrder, 0, 0 },
 			RuleNoPrice, "before any trade"},

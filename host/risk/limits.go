@@ -49,6 +49,12 @@ type Limits struct {
 	// so that the fill's slippage cannot overdraw the account. The collar
 	// price is rounded up to the tick grid and capped at the day's upper
 	// price limit when that is known. Default 100 (1 %).
+	//
+	// The market may move more than the collar before the order fills: at
+	// the opening auction after a market buy placed out of the session, or
+	// in a jump inside it. The engine therefore checks a working market buy
+	// again at each print it may fill on, valued at the collar over that
+	// print, and cancels it when the cash no longer covers it.
 	MarketBuyCollarBP int64
 }
 

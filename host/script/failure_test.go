@@ -305,21 +305,65 @@ function s.on_tick(ctx, t) while true do end end`)
 // never fails MaxFailures times in a row, yet spends its budget on half
 // the engine's events; MaxFailures timeouts within timeoutWindow calls
 // stop it.
+//
+// The test is the clock: the budget is far longer than the test, so no
+// call can time out by the machine's speed or load, and the looping calls
+// end the way a spent budget ends them, by the watchdog firing on the
+// running call (timeOut). Timing-free, the quick calls always succeed and
+// the looping ones always time out.
 func TestIntermittentTimeoutsStop(t *testing.T) {
 	s, err := New(compileSrc(t, hogSrc(`if t.price % 200 == 0 then while true do end end`)), newFakeHost(),
-		Options{Budget: 20 * time.Millisecond, MaxFailures: 3})
+		Options{Budget: time.Minute, MaxFailures: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	var calls int
 	for i := 0; i < 20 && !s.Status().Paused; i++ {
-		_ = s.Tick(tick(70000 + int64(i%2)*100)) // 70000 overruns, 70100 does not
-		if i%2 == 1 && s.Status().Failures != 0 && !s.Status().Paused {
-			t.Fatalf("call %d: a success did not reset the consecutive count: %+v", i, s.Status())
+		calls++
+		if i%2 == 1 { // 70100 returns at once
+			if err := s.Tick(tick(70100)); err != nil {
+				t.Fatalf("call %d: %v", i, err)
+			}
+			if st := s.Status(); st.Failures != 0 {
+				t.Fatalf("call %d: a success did not reset the consecutive count: %+v", i, st)
+			}
+			continue
+		}
+		err := timeOut(t, s, func() error { return s.Tick(tick(70000)) }) // loops forever
+		var e *Error
+		if !errors.As(err, &e) || (e.Kind != KindTimeout && (i < 4 || e.Kind != KindPaused)) {
+			t.Fatalf("call %d: %v, want a timeout", i, err)
 		}
 	}
 	st := s.Status()
-	if !st.Paused || st.Cause != KindTimeout || !strings.Contains(st.Reason, "3 timeouts within 1000 calls") {
-		t.Fatalf("status %+v, want stopped after 3 timeouts within 1000 calls", st)
+	if !st.Paused || st.Cause != KindTimeout || !strings.Contains(st.Reason, "3 timeouts within 1000 calls") || calls != 5 {
+		t.Fatalf("status %+v after %d calls, want stopped after 3 timeouts within 1000 calls, at the 5th", st, calls)
 	}
+}
+
+// timeOut runs call, a hook call that never returns by itself, and ends it
+// as a spent budget does: once the call is running, the watchdog fires on
+// it. It stands in for the clock, so the test does not depend on how fast
+// the machine is.
+func timeOut(t *testing.T, s *Strategy, call func() error) error {
+	t.Helper()
+	fired := make(chan bool, 1)
+	go func() {
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			if at := s.wd.start.Load(); at > 0 {
+				s.wd.fire(at, firedTime)
+				fired <- true
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+		fired <- false // the call never started: the budget ends it, and the check below fails
+	}()
+	err := call()
+	if !<-fired {
+		t.Fatal("the call did not start within 10 s")
+	}
+	return err
 }

@@ -3,6 +3,7 @@ package script
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qbtrading/qb/lib/market"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -51,6 +53,9 @@ func fuzzArgs(L *lua.LState, s *Strategy, data []byte) []lua.LValue {
 	var args []lua.LValue
 	for len(data) > 0 && len(args) < 10 {
 		kind := data[0] % 18
+		if data[0] >= 252 { // bytes past the old 18 kinds' range: corpus entries keep their meaning
+			kind = 18
+		}
 		data = data[1:]
 		switch kind {
 		case 0:
@@ -115,9 +120,86 @@ func fuzzArgs(L *lua.LState, s *Strategy, data []byte) []lua.LValue {
 			t.RawSetString("self", t)
 			t.RawSetInt(1, t)
 			args = append(args, t)
+		case 18: // order options: {tif = ..., sessions = ...}
+			t := L.NewTable()
+			if len(data) >= 2 {
+				tifs := []lua.LValue{lua.LNil, lua.LString("day"), lua.LString("gtc"), lua.LString("GTC"), lua.LString(""), lua.LNumber(1), lua.LTrue}
+				if tif := tifs[int(data[0])%len(tifs)]; tif != lua.LNil {
+					t.RawSetString("tif", tif)
+				}
+				sessions := []lua.LValue{lua.LNil, lua.LNumber(1), lua.LNumber(market.MaxSessions), lua.LNumber(market.MaxSessions + 1),
+					lua.LNumber(0), lua.LNumber(2.5), lua.LNumber(math.NaN()), lua.LNumber(math.Inf(1)), lua.LString("5"),
+					lua.LNumber(int8(data[1]))}
+				if v := sessions[int(data[0]/8)%len(sessions)]; v != lua.LNil {
+					t.RawSetString("sessions", v)
+				}
+				data = data[2:]
+			}
+			args = append(args, t)
 		}
 	}
 	return args
+}
+
+// orderOracle is what ctx.buy or ctx.sell must do with args, by the
+// documented rules: the request the host gets, or the name of the first
+// bad argument and its position, in which case no order may reach the host.
+func orderOracle(side market.Side, symbols []market.Symbol, args []lua.LValue) (req OrderRequest, bad string, pos int) {
+	arg := func(i int) lua.LValue {
+		if i < len(args) {
+			return args[i]
+		}
+		return lua.LNil
+	}
+	whole := func(v lua.LValue, lo, hi float64) (int64, bool) {
+		n, ok := v.(lua.LNumber)
+		f := float64(n)
+		return int64(f), ok && f == math.Trunc(f) && f >= lo && f <= hi // false for NaN
+	}
+	req = OrderRequest{Side: side, Type: market.MarketOrder}
+	sym, _ := arg(0).(lua.LString)
+	if i := slices.Index(symbols, market.Symbol(sym)); i < 0 || arg(0).Type() != lua.LTString {
+		return req, "symbol", 1
+	}
+	req.Symbol = market.Symbol(sym)
+	var ok bool
+	if req.Qty, ok = whole(arg(1), 1, maxQty); !ok {
+		return req, "qty", 2
+	}
+	if arg(2) != lua.LNil {
+		if req.Price, ok = whole(arg(2), 0, maxPrice); !ok {
+			return req, "limit_price", 3
+		}
+		if req.Price > 0 {
+			req.Type = market.LimitOrder
+		}
+	}
+	if arg(3) == lua.LNil {
+		return req, "", 0
+	}
+	opts, ok := arg(3).(*lua.LTable)
+	if !ok {
+		return req, "options", 4
+	}
+	tif, sessions := opts.RawGetString("tif"), opts.RawGetString("sessions")
+	switch {
+	case tif == lua.LNil || tif == lua.LString("day"):
+		if sessions != lua.LNil {
+			return req, "options.sessions", 4 // only a GTC order lives longer
+		}
+		req.Sessions = 1
+	case tif != lua.LString("gtc"):
+		return req, "options.tif", 4
+	case sessions == lua.LNil:
+		req.Sessions = DefaultGTCSessions
+	default:
+		n, ok := whole(sessions, 1, market.MaxSessions)
+		if !ok {
+			return req, "options.sessions", 4
+		}
+		req.Sessions = int(n)
+	}
+	return req, "", 0
 }
 
 // FuzzCtxArgs calls every Go function a script can reach with arbitrary
@@ -144,17 +226,88 @@ func FuzzCtxArgs(f *testing.F) {
 	h.indOut = []float64{1, math.NaN(), 3}
 	s := start(f, "hooks.lua", h, Options{ModuleDir: "testdata/modules"})
 	targets := fuzzTargets(s)
+	for i, fn := range targets { // orders: every argument, options included
+		if fn != s.ctx.RawGetString("buy") && fn != s.ctx.RawGetString("sell") {
+			continue
+		}
+		for _, d := range [][]byte{
+			{6, 4, 10},                                  // ("005930", 10): market, day
+			{6, 4, 10, 4, 100},                          // limit 100
+			{6, 4, 10, 4, 0},                            // price 0: market
+			{6, 4, 10, 0, 252, 0, 0},                    // (…, nil, {})
+			{6, 4, 10, 4, 100, 252, 72, 5},              // {tif="gtc", sessions=5}
+			{6, 4, 10, 4, 100, 252, 8, 0},               // {tif="day", sessions=1}: refused
+			{6, 4, 10, 4, 100, 252, 3, 0},               // {tif="GTC"}: refused
+			{6, 4, 10, 4, 100, 252, 30, 0},              // {tif="gtc", sessions=61}: refused
+			{6, 4, 10, 4, 100, 252, 2, 0},               // {tif="gtc"}: 20 sessions
+			{6, 4, 10, 4, 100, 5, 1, 'x'},               // options "x"
+			{6, 14},                                     // qty 2^53
+			{5, 6, '9', '9', '9', '9', '9', '9', 4, 1},  // not the strategy's symbol
+			{6, 4, 10, 3, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f}, // price NaN
+		} {
+			f.Add(uint8(i), d)
+		}
+	}
+	sides := map[*lua.LFunction]market.Side{
+		s.ctx.RawGetString("buy").(*lua.LFunction):  market.Buy,
+		s.ctx.RawGetString("sell").(*lua.LFunction): market.Sell,
+	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		L := s.L
 		fn := targets[int(which)%len(targets)]
+		args := fuzzArgs(L, s, data)
+		h.submitted = h.submitted[:0]
 		top := L.GetTop()
-		err := L.CallByParam(lua.P{Fn: fn, NRet: lua.MultRet, Protect: true}, fuzzArgs(L, s, data)...)
+		err := L.CallByParam(lua.P{Fn: fn, NRet: lua.MultRet, Protect: true}, args...)
+		var ret []lua.LValue
+		for i := top + 1; i <= L.GetTop(); i++ {
+			ret = append(ret, L.Get(i))
+		}
 		L.SetTop(top)
 		var api *lua.ApiError
 		if errors.As(err, &api) && api.Type == lua.ApiErrorPanic {
 			t.Fatalf("Go panic in a binding: %v", err)
 		}
+		side, isOrder := sides[fn]
+		if !isOrder {
+			return
+		}
+		want, bad, pos := orderOracle(side, s.meta.Symbols, args)
+		if bad != "" {
+			if err == nil {
+				t.Fatalf("ctx.%s(%s) returned %v and sent %+v; want an error naming %s", side, describeArgs(args), ret, h.submitted, bad)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, fmt.Sprintf("bad argument #%d", pos)) || !strings.Contains(msg, bad) ||
+				(bad == "options" && strings.Contains(msg, "options.")) {
+				t.Fatalf("ctx.%s(%s): error %q, want one about argument #%d, %s", side, describeArgs(args), msg, pos, bad)
+			}
+			if len(h.submitted) != 0 {
+				t.Fatalf("ctx.%s(%s) raised %q yet the host got %+v", side, describeArgs(args), msg, h.submitted)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("ctx.%s(%s): %v; want order %+v", side, describeArgs(args), err, want)
+		}
+		if len(h.submitted) != 1 || h.submitted[0] != want {
+			t.Fatalf("ctx.%s(%s) sent %+v, want exactly %+v", side, describeArgs(args), h.submitted, want)
+		}
+		if len(ret) != 1 || ret[0] != lua.LNumber(h.nextID) {
+			t.Fatalf("ctx.%s returned %v, want the host's order id %d", side, ret, h.nextID)
+		}
 	})
+}
+
+func describeArgs(args []lua.LValue) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = describe(a)
+		if t, ok := a.(*lua.LTable); ok {
+			parts[i] += fmt.Sprintf("{tif=%s, sessions=%s}", describe(t.RawGetString("tif")), describe(t.RawGetString("sessions")))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // FuzzState: whatever Lua value on_stop returns (tables nested, shared,

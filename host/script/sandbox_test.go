@@ -1,8 +1,11 @@
 package script
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	lua "github.com/yuin/gopher-lua"
 )
 
 // probe runs testdata/probe.lua with params and returns on_stop's result.
@@ -19,21 +22,79 @@ func probe(t *testing.T, params map[string]string) map[string]any {
 	return st.(map[string]any)
 }
 
+// mustBeAbsent is every global and library field a strategy must not
+// reach, written from docs/sandbox.md ("What a script cannot do") and
+// DESIGN.md's Sandbox section, not from sandbox.go's own lists: libraries
+// never opened, and functions removed from those that are.
+var mustBeAbsent = [][2]string{
+	{"_G", "os"}, {"_G", "io"}, {"_G", "debug"}, {"_G", "package"}, {"_G", "channel"}, {"_G", "coroutine"},
+	{"_G", "load"}, {"_G", "loadstring"}, {"_G", "dofile"}, {"_G", "loadfile"}, {"_G", "module"},
+	{"_G", "getfenv"}, {"_G", "setfenv"}, {"_G", "collectgarbage"},
+	{"_G", "rawget"}, {"_G", "rawset"}, {"_G", "rawequal"}, {"_G", "rawlen"},
+	{"_G", "newproxy"}, {"_G", "_printregs"},
+	{"string", "dump"}, {"math", "randomseed"},
+}
+
 func TestRemovedGlobalsAreNil(t *testing.T) {
-	for _, name := range removedGlobals {
-		t.Run(name, func(t *testing.T) {
-			if got := probe(t, map[string]string{"field": name})["type"]; got != "nil" {
-				t.Errorf("type(%s) = %v, want nil", name, got)
-			}
-		})
-	}
-	for _, f := range [][2]string{{"string", "dump"}, {"math", "randomseed"}, {"_G", "os"}, {"_G", "io"},
-		{"_G", "debug"}, {"_G", "package"}, {"_G", "coroutine"}, {"_G", "channel"}} {
+	for _, f := range mustBeAbsent {
 		t.Run(f[0]+"."+f[1], func(t *testing.T) {
 			if got := probe(t, map[string]string{"lib": f[0], "field": f[1]})["type"]; got != "nil" {
 				t.Errorf("type(%s.%s) = %v, want nil", f[0], f[1], got)
 			}
 		})
+	}
+}
+
+// The globals and library fields of a strategy's state are exactly these
+// allow-lists, from docs/sandbox.md ("What a script can do": base minus
+// the removals, table, string, math): a new global, or a removal undone,
+// shows here whatever sandbox.go's lists say.
+func TestGlobalsAreExactlyTheAllowList(t *testing.T) {
+	allow := map[string][]string{
+		"_G": {
+			"_G", "_GOPHER_LUA_VERSION", "_VERSION", // names and version strings
+			"assert", "error", "getmetatable", "ipairs", "math", "next", "pairs", "pcall", "print",
+			"require", "select", "setmetatable", "string", "table", "tonumber", "tostring", "type",
+			"unpack", "xpcall",
+		},
+		// gmatch, gfind, gsub and match are kept only to raise "patterns
+		// are disabled"; __index makes the table the strings' metatable.
+		"string": {"__index", "byte", "char", "find", "format", "gfind", "gmatch", "gsub", "len",
+			"lower", "match", "rep", "reverse", "sub", "upper"},
+		"table": {"concat", "getn", "insert", "maxn", "remove", "sort"},
+		"math": {"abs", "acos", "asin", "atan", "atan2", "ceil", "cos", "cosh", "deg", "exp", "floor",
+			"fmod", "frexp", "huge", "ldexp", "log", "log10", "max", "min", "mod", "modf", "pi", "pow",
+			"rad", "random", "sin", "sinh", "sqrt", "tan", "tanh"},
+	}
+	s := start(t, "probe.lua", nil, Options{})
+	if err := s.Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	for lib, want := range allow {
+		tbl := s.L.G.Global
+		if lib != "_G" {
+			v, ok := s.L.G.Global.RawGetString(lib).(*lua.LTable)
+			if !ok {
+				t.Fatalf("%s is not a table", lib)
+			}
+			tbl = v
+		}
+		var got []string
+		tbl.ForEach(func(k, _ lua.LValue) { got = append(got, k.String()) })
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s holds %v\nwant exactly  %v", lib, got, want)
+		}
+	}
+	for _, f := range mustBeAbsent {
+		tbl, _ := s.L.G.Global.RawGetString(f[0]).(*lua.LTable)
+		if f[0] == "_G" {
+			tbl = s.L.G.Global
+		}
+		if v := tbl.RawGetString(f[1]); v != lua.LNil {
+			t.Errorf("%s.%s is a %s, want nil", f[0], f[1], v.Type())
+		}
 	}
 }
 

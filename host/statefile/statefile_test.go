@@ -3,6 +3,7 @@ package statefile
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"math"
 	"os"
@@ -223,4 +224,63 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("round trip: %#v → %#v (%v)", st, st2, err)
 		}
 	})
+}
+
+// The golden file guards the bytes against change; this says the bytes are
+// right. Read with plain encoding/json, it is format 1 for ma_cross and
+// holds what a crossover strategy handed over, value for value, written
+// here as literals (not sample()); read back by LoadState under its own
+// name it gives the same state, and under another name it is refused.
+func TestGoldenFileHoldsTheSavedState(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "ma_cross.golden.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Format   int            `json:"format"`
+		Strategy string         `json:"strategy"`
+		State    map[string]any `json:"state"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"last_signal": "buy",
+		"entries":     []any{71200.0, 71500.0, map[string]any{"qty": 10.0, "filled": true}},
+		"armed":       false,
+		"note":        nil,
+		"empty":       map[string]any{},
+		"zero":        []any{},
+		"tiny":        1e-300,
+	}
+	if file.Format != 1 || file.Strategy != "ma_cross" || !reflect.DeepEqual(file.State, want) {
+		t.Fatalf("golden file = format %d, strategy %q, state %#v\nwant format 1, ma_cross, %#v",
+			file.Format, file.Strategy, file.State, want)
+	}
+	// Keys in sorted order and two-space indents, so a diff of two saves
+	// shows only what changed.
+	for _, order := range [][2]string{{`"format"`, `"strategy"`}, {`"strategy"`, `"state"`},
+		{`"armed"`, `"empty"`}, {`"entries"`, `"last_signal"`}, {`"note"`, `"tiny"`}, {`"tiny"`, `"zero"`}} {
+		if i, j := bytes.Index(data, []byte(order[0])), bytes.Index(data, []byte(order[1])); i < 0 || j < i {
+			t.Errorf("%s is not before %s in the file", order[0], order[1])
+		}
+	}
+	if !bytes.HasPrefix(data, []byte("{\n  \"format\": 1,\n")) || !bytes.HasSuffix(data, []byte("}\n")) {
+		t.Errorf("file does not start with a two-space-indented format line and end with a newline:\n%s", data)
+	}
+
+	d := open(t)
+	for _, name := range []string{"ma_cross", "rsi"} {
+		path, _ := d.File(name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, ok, err := d.LoadState(t.Context(), "ma_cross")
+	if err != nil || !ok || !reflect.DeepEqual(got, any(want)) {
+		t.Fatalf("LoadState(ma_cross) = %#v, %v, %v; want %#v", got, ok, err, want)
+	}
+	if _, ok, err := d.LoadState(t.Context(), "rsi"); err == nil || ok || !strings.Contains(err.Error(), `"ma_cross"`) {
+		t.Errorf("ma_cross's file loaded as rsi's: ok %v, err %v", ok, err)
+	}
 }

@@ -92,6 +92,38 @@ func TestBuilderOHLCV(t *testing.T) {
 			},
 		},
 		{
+			// KIS stamps trades in whole seconds, so one second can hold
+			// several prints: the close is the last of them to arrive, and
+			// high, low and volume count every one.
+			name: "several prints in the last second",
+			tf:   market.Min1,
+			ticks: []market.Tick{
+				tick(kst(9, 0, 5, 0), 99, 1),
+				tick(kst(9, 0, 59, 0), 100, 2),
+				tick(kst(9, 0, 59, 0), 101, 3),
+				tick(kst(9, 0, 59, 0), 102, 4),
+				tick(kst(9, 1, 0, 0), 90, 5),
+			},
+			want: []market.Bar{
+				// O 99 (09:00:05), H 102, L 99, C 102 (last at :59), V 1+2+3+4 = 10.
+				ohlcv(market.Min1, kst(9, 0, 0, 0), 99, 102, 99, 102, 10),
+				ohlcv(market.Min1, kst(9, 1, 0, 0), 90, 90, 90, 90, 5),
+			},
+		},
+		{
+			// The other end: the open is the first print of the first second.
+			name: "several prints in the first second",
+			tf:   market.Min1,
+			ticks: []market.Tick{
+				tick(kst(9, 0, 0, 0), 102, 4),
+				tick(kst(9, 0, 0, 0), 101, 3),
+				tick(kst(9, 0, 0, 0), 100, 2),
+				tick(kst(9, 0, 30, 0), 101, 1),
+			},
+			// O 102, H 102, L 100, C 101, V 4+3+2+1 = 10.
+			want: []market.Bar{ohlcv(market.Min1, kst(9, 0, 0, 0), 102, 102, 100, 101, 10)},
+		},
+		{
 			name: "zero-volume print still sets prices",
 			tf:   market.Sec1,
 			ticks: []market.Tick{

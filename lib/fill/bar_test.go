@@ -51,6 +51,20 @@ func TestBarFills(t *testing.T) {
 			barPoint(time.Minute, 71_000, 69_000, 72_000, true),
 			barPoint(2*time.Minute, 69_000, 69_000, 72_000, false)},
 			nil},
+		// An order placed after the open (from on_fill, say) with a limit
+		// the bar never traded at: the bar's later points go through it,
+		// but every trade of the bar was inside 70,800..71,500, so the fill
+		// is at the worst of those for the trader, not at the limit.
+		{"limit sell below the bar's low fills at the low", []step{
+			barPoint(time.Minute, 71_000, 70_800, 71_500, true),
+			lmt(1, market.Sell, 10, 70_000, time.Minute),
+			barPoint(2*time.Minute, 71_500, 70_800, 71_500, false)},
+			[]fl{{1, 10, 70_800, 0, 0}}},
+		{"limit buy above the bar's high fills at the high", []step{
+			barPoint(time.Minute, 71_000, 70_800, 71_500, true),
+			lmt(1, market.Buy, 10, 72_000, time.Minute),
+			barPoint(2*time.Minute, 70_800, 70_800, 71_500, false)},
+			[]fl{{1, 10, 71_500, 0, 0}}},
 		{"the open takes an order placed at its own time", []step{
 			mkt(1, market.Buy, 10, time.Minute), barPoint(time.Minute, 70_000, 69_000, 71_000, true)},
 			[]fl{{1, 10, 70_100, 0, 0}}},

@@ -16,7 +16,9 @@
 //   - Limit orders fill at their limit price when a print goes through it:
 //     a buy when a trade prints strictly below the limit, a sell strictly
 //     above (at or through with Config.LimitFillOnTouch). A print that
-//     goes through does not improve the price: the fill is at the limit.
+//     goes through does not improve the price: the fill is at the limit,
+//     or, on a tick made from a bar, the bar's high (buy) or low (sell)
+//     when the limit is outside the range the bar traded in.
 //   - With Config.CapToVolume a print fills at most its own volume, shared
 //     among eligible orders in submission order; what is left of an order
 //     keeps working, so large orders fill in parts.

@@ -1,7 +1,6 @@
 package fill
 
 import (
-	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -37,9 +36,14 @@ func (m *Model) OnTick(t *market.Tick, dst []market.Fill) []market.Fill {
 //
 // A tick made from a bar (t.Synthetic) is a point on an assumed path, so
 // no fill is priced outside the bar's range: a market order's slippage
-// stops at the bar's high (buys) or low (sells). The bar's open stands for
-// the opening auction: it takes every order live at or before it, and a
-// limit the open gaps through fills at the open, the auction's price.
+// stops at the bar's high (buys) or low (sells), and a limit that a later
+// point of the bar goes through fills at its limit or, if the bar never
+// traded there, at the bar's worst price for the trader that did trade
+// (its high for a buy, its low for a sell): such an order was placed after
+// the open, in the bar, where every trade was inside the range. The bar's
+// open stands for the opening auction: it takes every order live at or
+// before it, and a limit the open gaps through fills at the open, the
+// auction's price.
 func (m *Model) crosses(w *working, t *market.Tick) (int64, bool) {
 	o := &w.order
 	if o.Symbol != t.Symbol || !m.live(w, t) {
@@ -50,7 +54,10 @@ func (m *Model) crosses(w *working, t *market.Tick) (int64, bool) {
 		if o.Side == market.Sell {
 			slip = -slip
 		}
-		return clamp(krx.AddTicks(t.Price, slip), t), true
+		// Slippage moves along the tick grid of the print's own date and
+		// market: before 2023 a KOSPI stock at 150,000 won moved in 500s.
+		grid := m.cfg.Fees.Listing.Grid(t.Time, t.Symbol)
+		return clamp(grid.AddTicks(t.Price, slip), t), true
 	}
 	through := o.Side == market.Buy && t.Price < o.Price || o.Side == market.Sell && t.Price > o.Price
 	if !through && !(m.cfg.LimitFillOnTouch && t.Price == o.Price) {
@@ -59,7 +66,7 @@ func (m *Model) crosses(w *working, t *market.Tick) (int64, bool) {
 	if through && t.From.Open {
 		return t.Price, true
 	}
-	return o.Price, true
+	return clamp(o.Price, t), true
 }
 
 // live reports whether w can trade on t: prints strictly after the order

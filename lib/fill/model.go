@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/qbtrading/qb/lib/krx"
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -37,7 +36,7 @@ func (m *Model) Submit(o market.Order, at time.Time) error {
 	if m.cfgErr != nil {
 		return fmt.Errorf("submit order %d: %w", o.ID, m.cfgErr)
 	}
-	if err := m.check(&o); err != nil {
+	if err := m.check(&o, at); err != nil {
 		return fmt.Errorf("submit order %d: %w", o.ID, err)
 	}
 	if o.Status == market.OrderNew {
@@ -49,15 +48,15 @@ func (m *Model) Submit(o market.Order, at time.Time) error {
 	return nil
 }
 
-func (m *Model) check(o *market.Order) error {
+func (m *Model) check(o *market.Order, at time.Time) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
 	if o.Status != market.OrderNew && !o.Status.Open() {
 		return fmt.Errorf("status %s: only new or working orders can be placed", o.Status)
 	}
-	if o.Type == market.LimitOrder && !krx.OnGrid(o.Price) {
-		return fmt.Errorf("limit price %d is not on the KRX tick grid (tick %d won)", o.Price, krx.TickSize(o.Price))
+	if grid := m.cfg.Fees.Listing.Grid(at, o.Symbol); o.Type == market.LimitOrder && !grid.OnGrid(o.Price) {
+		return fmt.Errorf("limit price %d is not on the KRX tick grid (tick %d won)", o.Price, grid.TickSize(o.Price))
 	}
 	if m.index(o.ID) >= 0 {
 		return fmt.Errorf("an order with this ID is already working")

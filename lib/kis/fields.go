@@ -150,7 +150,13 @@ func parseDate(b []byte) (y, m, d int, ok bool) {
 		return 0, 0, 0, false
 	}
 	y, m, d = int(v/10000), int(v/100%100), int(v%100)
-	return y, m, d, y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= 31
+	return y, m, d, y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)
+}
+
+// daysIn is the number of days in month m of year y: a date past it (Feb
+// 30, Apr 31) is malformed, not a day of the next month.
+func daysIn(y, m int) int {
+	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // parseClock reads HHMMSS.

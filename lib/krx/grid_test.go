@@ -3,6 +3,9 @@ package krx
 import (
 	"math"
 	"testing"
+	"time"
+
+	"github.com/qbtrading/qb/lib/market"
 )
 
 func TestTickSizeBandEdges(t *testing.T) {
@@ -103,5 +106,57 @@ func TestAddTicksMatchesStepping(t *testing.T) {
 		if got := AddTicks(p, -i); got != 1 {
 			t.Fatalf("AddTicks(%d, %d) = %d, want 1", p, -i, got)
 		}
+	}
+}
+
+// The tick table follows the date and the market: KRX unified and cut it
+// on 2023-01-25 (1,000–2,000 won from 5 to 1, 10,000–20,000 from 50 to
+// 10, 100,000–200,000 from 500 to 100); before, KOSDAQ stopped at 100 won.
+func TestGridOn(t *testing.T) {
+	before := time.Date(2023, 1, 24, 15, 30, 0, 0, market.Seoul)
+	after := time.Date(2023, 1, 25, 9, 0, 0, 0, market.Seoul)
+	tests := []struct {
+		at    time.Time
+		m     Market
+		price int64
+		tick  int64
+	}{
+		{before, KOSPI, 999, 1},
+		{before, KOSPI, 1_500, 5},
+		{after, KOSPI, 1_500, 1},
+		{before, KOSPI, 9_990, 10},
+		{before, KOSPI, 15_000, 50},
+		{after, KOSPI, 15_000, 10},
+		{before, KOSPI, 99_900, 100},
+		{before, KOSPI, 150_000, 500},
+		{after, KOSPI, 150_000, 100},
+		{before, KOSPI, 600_000, 1_000},
+		{before, KOSDAQ, 150_000, 100},
+		{before, KOSDAQ, 600_000, 100},
+		{before, KONEX, 600_000, 100},
+		{after, KOSDAQ, 600_000, 1_000},
+		{before, UnknownMarket, 150_000, 500},
+	}
+	for _, tc := range tests {
+		if got := GridOn(tc.at, tc.m).TickSize(tc.price); got != tc.tick {
+			t.Errorf("GridOn(%s, %s).TickSize(%d) = %d, want %d", tc.at.Format(time.DateOnly), tc.m, tc.price, got, tc.tick)
+		}
+	}
+	// Moving along the 2016 KOSPI grid across the 100,000 boundary: 99,900
+	// + 1 tick = 100,000, + 1 more = 100,500; 100,000 − 1 tick = 99,900.
+	g := GridOn(before, KOSPI)
+	if got := g.AddTicks(99_900, 2); got != 100_500 {
+		t.Errorf("AddTicks(99,900, 2) = %d, want 100,500", got)
+	}
+	if got := g.AddTicks(100_000, -1); got != 99_900 {
+		t.Errorf("AddTicks(100,000, −1) = %d, want 99,900", got)
+	}
+	// Limits on the old grid: base 120,000 × 1.3 = 156,000 (on the 500 grid),
+	// × 0.7 = 84,000 (on the 100 grid).
+	if l := g.PriceLimits(120_000); l.Upper != 156_000 || l.Lower != 84_000 {
+		t.Errorf("PriceLimits(120,000) on the 2016 grid = %+v", l)
+	}
+	if l := g.PriceLimits(121_000); l.Upper != 157_000 { // 157,300 rounded down to 500s
+		t.Errorf("PriceLimits(121,000).Upper on the 2016 grid = %d, want 157,000", l.Upper)
 	}
 }

@@ -16,13 +16,17 @@ type Limits struct{ Lower, Upper int64 }
 //
 // A non-positive base has no limits: the zero Limits, which contains no
 // positive price.
-func PriceLimits(base int64) Limits {
+func PriceLimits(base int64) Limits { return Unified.PriceLimits(base) }
+
+// PriceLimits is the package's PriceLimits on grid g: the band's ends are
+// rounded to g's ticks.
+func (g Grid) PriceLimits(base int64) Limits {
 	if base <= 0 || base > math.MaxInt64/13 {
 		return Limits{}
 	}
 	upper := base * 13 / 10    // floor
 	lower := (base*7 + 9) / 10 // ceiling
-	return Limits{Lower: RoundUp(lower), Upper: RoundDown(upper)}
+	return Limits{Lower: g.RoundUp(lower), Upper: g.RoundDown(upper)}
 }
 
 // Contains reports whether p lies within the limits, both ends included.

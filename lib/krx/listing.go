@@ -65,6 +65,14 @@ func (l *Listing) Len() int {
 	return len(l.stocks)
 }
 
+// Grid returns the tick-size table of sym at t (see GridOn).
+func (l *Listing) Grid(t time.Time, sym market.Symbol) Grid {
+	if !t.Before(unifiedFrom) {
+		return Unified // every market's since 2023: no lookup needed
+	}
+	return GridOn(t, l.Market(sym))
+}
+
 // Market returns the market of sym. A symbol the listing does not know, or
 // one listed with an unknown market, is KOSPI; the first time for each
 // such symbol it calls the listing's onUnknown. A nil listing is KOSPI for

@@ -114,6 +114,25 @@ func TestErrors(t *testing.T) {
 			"f.csv:2: column open: 0 is not positive"},
 		{"negative volume", bars + "20160104,1,1,1,1,-5\n", Options{Symbol: "005930"}, false,
 			"f.csv:2: column volume: -5 is negative"},
+		// A negative or zero print never reaches a replay: the row is
+		// rejected with file, line and column.
+		{"negative tick price", ticks + "20240304090000,005930,72100,1,,,\n20240304090001,005930,-100,1,,,\n", Options{}, true,
+			"f.csv:3: column price: -100 is not positive"},
+		{"zero tick price", ticks + "20240304090000,005930,0,1,,,\n", Options{}, true,
+			"f.csv:2: column price: 0 is not positive"},
+		{"negative tick price as float", "Time,Symbol,Price,Volume\n20240304090000,005930,-100.0,1\n", Options{}, true,
+			"f.csv:2: column Price: -100 is not positive"},
+		{"negative bar low", bars + "20160104,100,101,-100,100,1\n", Options{Symbol: "005930"}, false,
+			"f.csv:2: column low: -100 is not positive"},
+		// One day, two bars: the second would double the day's volume and
+		// give a strategy two closes for one date.
+		{"same date twice", bars + "20160104,100,101,99,100,1\n20160105,100,101,99,100,1\n20160105,100,102,99,101,1\n", Options{Symbol: "005930"}, false,
+			"f.csv:4: column date: 005930 bar 2016-01-05T00:00:00+09:00 is not after the previous one, 2016-01-05T00:00:00+09:00"},
+		{"same date twice, written two ways", bars + "20160105,100,101,99,100,1\n2016-01-05,100,101,99,100,1\n", Options{Symbol: "005930"}, false,
+			"f.csv:3: column date: 005930 bar 2016-01-05T00:00:00+09:00 is not after the previous one, 2016-01-05T00:00:00+09:00"},
+		{"same minute twice", "time,symbol,open,high,low,close,volume\n20240304090000,005930,1,1,1,1,1\n20240304090000,000660,1,1,1,1,1\n20240304090000,005930,1,1,1,1,1\n",
+			Options{Timeframe: market.Min1}, false,
+			"f.csv:4: column time: 005930 bar 2024-03-04T09:00:00+09:00 is not after the previous one, 2024-03-04T09:00:00+09:00"},
 		{"bars out of order", bars + "20160105,1,1,1,1,1\n20160104,1,1,1,1,1\n", Options{Symbol: "005930"}, false,
 			"f.csv:3: column date: 005930 bar 2016-01-04T00:00:00+09:00 is not after the previous one, 2016-01-05T00:00:00+09:00"},
 		{"unaligned bar", "Time,open,high,low,close,volume\n20160104090030,1,1,1,1,1\n", Options{Symbol: "005930", Timeframe: market.Min1}, false,
