@@ -34,6 +34,12 @@ func TestTickValidateRejectsNonPositivePrice(t *testing.T) {
 		{"synthetic below low", func(t *Tick) {
 			t.Price, t.From = 99, BarPoint{Frame: Day1, Low: 100, High: 110}
 		}, "price", "99 outside its bar's range 100..110"},
+		{"synthetic above high", func(t *Tick) {
+			t.Price, t.From = 111, BarPoint{Frame: Day1, Low: 100, High: 110}
+		}, "price", "111 outside its bar's range 100..110"},
+		{"synthetic at its bar's ends", func(t *Tick) {
+			t.Price, t.From = 110, BarPoint{Frame: Day1, Low: 100, High: 110}
+		}, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tk := good
