@@ -61,3 +61,14 @@ func checkField(t *testing.T, name string, err error, field string) {
 		t.Errorf("%s: %v, want an error on %s", name, err, field)
 	}
 }
+
+// An order's life is its Sessions, and an order that sets none is a day
+// order: one session, never zero.
+func TestOrderLifetime(t *testing.T) {
+	for _, tc := range []struct{ sessions, want int }{{0, 1}, {1, 1}, {5, 5}, {MaxSessions, MaxSessions}} {
+		o := Order{Sessions: tc.sessions}
+		if got := o.Lifetime(); got != tc.want {
+			t.Errorf("Lifetime of Sessions %d = %d, want %d", tc.sessions, got, tc.want)
+		}
+	}
+}
