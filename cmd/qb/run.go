@@ -172,7 +172,9 @@ func prepare(ctx context.Context, log zerolog.Logger, rf runFlags, sf strategyFl
 	if su.feed, err = openFeed(ctx, rf, metas, log); err != nil {
 		return nil, err
 	}
-	return su, resumeSim(su.feed, rf, metas, back.latest, log)
+	// The spill files of the last run reach the store only now that the
+	// recorder runs: resume after their ticks too.
+	return su, resumeSim(su.feed, rf, metas, later(back.latest, stg.spilledUntil()), log)
 }
 
 // runWith runs the engine until ctx ends, then stops it, saves each
@@ -343,7 +345,7 @@ func names(metas []script.Meta) []string {
 }
 
 // resumeSim starts the simulated market just after the last tick, fill or
-// order the store holds, so a restarted host finds the market where it
+// order the store (or the recorder's spill files) holds, so a restarted host finds the market where it
 // left it (same seed, same KST day: its working orders still work) and
 // never records a second tape over the same times.
 func resumeSim(fd feed, rf runFlags, metas []script.Meta, latest time.Time, log zerolog.Logger) error {

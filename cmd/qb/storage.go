@@ -75,6 +75,15 @@ func openStorage(ctx context.Context, rf runFlags, log zerolog.Logger) (*storage
 	return &storage{st: st, rec: rec, states: states, log: log}, nil
 }
 
+// spilledUntil is the latest tick in the spill files an earlier run left,
+// which the store does not have yet; zero when none.
+func (s *storage) spilledUntil() time.Time {
+	if s.rec == nil {
+		return time.Time{}
+	}
+	return s.rec.SpilledUntil()
+}
+
 // sink is the engine's Sink: fills and rejections logged, bars recorded.
 func (s *storage) sink() engine.Sink {
 	ls := live.LogSink{Log: s.log}

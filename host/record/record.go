@@ -42,7 +42,12 @@ type Config struct {
 
 	Capacity      int           // records held in memory before spilling (default 16384; twice that is allocated)
 	BatchSize     int           // records per store write (default 4096)
-	FlushInterval time.Duration // longest a record waits in memory (default 200ms)
+	// FlushInterval is how often the writer sends what the buffer holds
+	// (default 50ms). It also bounds what a killed process loses: a record
+	// is in the store, or in a spill file the operating system holds, at
+	// most 2×FlushInterval after Tick, Bar or Event returned (see the
+	// package doc).
+	FlushInterval time.Duration
 	MinBackoff    time.Duration // first retry delay after a failed write (default 50ms)
 	MaxBackoff    time.Duration // retry delay cap (default 5s)
 	Log           zerolog.Logger
@@ -57,7 +62,7 @@ func (c *Config) defaults() error {
 	}
 	setDefault(&c.Capacity, 16384)
 	setDefault(&c.BatchSize, 4096)
-	setDefault(&c.FlushInterval, 200*time.Millisecond)
+	setDefault(&c.FlushInterval, 50*time.Millisecond)
 	setDefault(&c.MinBackoff, 50*time.Millisecond)
 	setDefault(&c.MaxBackoff, 5*time.Second)
 	c.BatchSize = min(c.BatchSize, c.Capacity)
@@ -96,13 +101,22 @@ type Recorder struct {
 	closing  bool
 	stats    Stats
 	scratch  item       // a record on its way to a spill file (under mu)
-	inflight []item     // swapped out of buf, not yet written (writer only)
+	inflight []item     // swapped out of buf, not yet written (writer changes it under wmu)
+	busy     time.Time  // when the store call in progress began; zero when none
 	rejected *spillFile // dead letters (writer only)
 	ticks    []market.Tick
 	bars     []market.Bar
 	events   []Event
 
 	unlock func() error // releases the spill directory
+
+	spilledUntil time.Time // the latest tick in the spill files New found
+
+	// wmu guards changes to inflight against the guard reading it, and
+	// inflightCopy: a spill file holding a copy of inflight, made while a
+	// store call took long; empty when none.
+	wmu          sync.Mutex
+	inflightCopy string
 
 	kick   chan struct{}
 	stop   chan struct{}
@@ -130,7 +144,7 @@ func New(cfg Config) (*Recorder, error) {
 		return nil, err
 	}
 	return &Recorder{
-		cfg: cfg, pending: pending, run: run, unlock: unlock,
+		cfg: cfg, pending: pending, run: run, unlock: unlock, spilledUntil: lastTickIn(pending, cfg.Log),
 		buf: make([]item, 0, cfg.Capacity), inflight: make([]item, 0, cfg.Capacity),
 		kick: make(chan struct{}, 1), stop: make(chan struct{}),
 	}, nil
@@ -140,10 +154,14 @@ func New(cfg Config) (*Recorder, error) {
 // when its deadline passes.
 func (r *Recorder) Start(ctx context.Context) {
 	r.ctx, r.cancel = context.WithCancel(ctx)
-	r.wg.Add(1)
+	r.wg.Add(2)
 	go func() {
 		defer r.wg.Done()
 		r.loop()
+	}()
+	go func() {
+		defer r.wg.Done()
+		r.guardLoop()
 	}()
 }
 
@@ -184,6 +202,12 @@ func (r *Recorder) Close(ctx context.Context) error {
 	}
 	return perr
 }
+
+// SpilledUntil is the time of the latest tick in the spill files an earlier
+// run left (zero when none), read by New. They reach the store only after
+// Start, so whoever resumes a market after the last stored tick must take
+// the later of the two, or record a second tape over the spill's span.
+func (r *Recorder) SpilledUntil() time.Time { return r.spilledUntil }
 
 // Stats returns the counters.
 func (r *Recorder) Stats() Stats {

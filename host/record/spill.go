@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/qbtrading/qb/lib/market"
+	"github.com/rs/zerolog"
 )
 
 // Spill files are JSON lines named spill-RUN-SEQ.jsonl: RUN grows with every
@@ -173,4 +175,27 @@ func (r *Recorder) spillLocked(it *item) {
 		return
 	}
 	r.stats.Spilled++
+}
+
+// lastTickIn returns the time of the latest tick in the spill files at
+// paths. A line that does not decode is skipped, as replay skips it.
+func lastTickIn(paths []string, log zerolog.Logger) time.Time {
+	var last time.Time
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			log.Warn().Err(err).Str("file", p).Msg("recorder: cannot read spill file for its last tick")
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64<<10), 16<<20)
+		for sc.Scan() {
+			var l line
+			if json.Unmarshal(sc.Bytes(), &l) == nil && l.Tick != nil && l.Tick.Time.After(last) {
+				last = l.Tick.Time
+			}
+		}
+		f.Close()
+	}
+	return last
 }

@@ -43,11 +43,14 @@ func (r *Recorder) drain(ctx context.Context) {
 				}
 				continue
 			}
-			r.inflight = r.swap(r.inflight)
+			next := r.swap(r.inflight)
+			r.wmu.Lock()
+			r.inflight = next
+			r.wmu.Unlock()
 		}
 		if len(r.inflight) > 0 {
 			n, err := r.write(ctx, r.inflight)
-			r.inflight = r.inflight[:copy(r.inflight, r.inflight[n:])]
+			r.wrote(n)
 			if err != nil {
 				return
 			}
@@ -163,6 +166,14 @@ func (r *Recorder) write(ctx context.Context, items []item) (int, error) {
 
 func (r *Recorder) writeRun(ctx context.Context, run []item) error {
 	call := r.prepare(run)
+	r.mu.Lock()
+	r.busy = time.Now()
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.busy = time.Time{}
+		r.mu.Unlock()
+	}()
 	backoff := r.cfg.MinBackoff
 	for attempt := 1; ; attempt++ {
 		err := call(ctx)
@@ -232,8 +243,12 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (r *Recorder) persistRest() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	rest := append(r.inflight, r.buf...)
-	r.inflight, r.buf = r.inflight[:0], r.buf[:0]
+	rest := r.inflight
+	if r.inflightCopy != "" { // already in a spill file, and pending
+		rest = rest[:0]
+	}
+	rest = append(rest, r.buf...)
+	r.inflight, r.buf, r.inflightCopy = r.inflight[:0], r.buf[:0], ""
 	var errs []error
 	if len(rest) > 0 {
 		errs = append(errs, r.saveItems(rest))
