@@ -40,8 +40,8 @@ type Config struct {
 	Durable Durable // optional: the synchronous path for trading state
 	Dir     string  // spill files live here; created if missing; one recorder per directory
 
-	Capacity      int           // records held in memory before spilling (default 16384; twice that is allocated)
-	BatchSize     int           // records per store write (default 4096)
+	Capacity  int // records held in memory before spilling (default 16384; twice that is allocated)
+	BatchSize int // records per store write (default 4096)
 	// FlushInterval is how often the writer sends what the buffer holds
 	// (default 50ms). It also bounds what a killed process loses: a record
 	// is in the store, or in a spill file the operating system holds, at
