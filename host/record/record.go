@@ -40,14 +40,9 @@ type Config struct {
 	Durable Durable // optional: the synchronous path for trading state
 	Dir     string  // spill files live here; created if missing; one recorder per directory
 
-	Capacity  int // records held in memory before spilling (default 16384; twice that is allocated)
-	BatchSize int // records per store write (default 4096)
-	// FlushInterval is how often the writer sends what the buffer holds
-	// (default 50ms). It also bounds what a killed process loses: a record
-	// is in the store, or in a spill file the operating system holds, at
-	// most 2×FlushInterval after Tick, Bar or Event returned (see the
-	// package doc).
-	FlushInterval time.Duration
+	Capacity      int           // records held in memory before spilling (default 16384; twice that is allocated)
+	BatchSize     int           // records per store write (default 4096)
+	FlushInterval time.Duration // how often the writer sends the buffer (default 50ms); 2× it bounds what kill -9 loses (package doc)
 	MinBackoff    time.Duration // first retry delay after a failed write (default 50ms)
 	MaxBackoff    time.Duration // retry delay cap (default 5s)
 	Log           zerolog.Logger
