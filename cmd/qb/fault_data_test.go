@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qbtrading/qb/lib/kis"
+	"github.com/qbtrading/qb/lib/kis/kistest"
+	"github.com/qbtrading/qb/lib/market"
 	"github.com/qbtrading/qb/lib/sim"
 )
 
@@ -255,5 +258,86 @@ func TestFaultKillLosesAtMostTheBound(t *testing.T) {
 		if lost > bound {
 			t.Errorf("child %d: kill -9 lost %d processed ticks, more than 100 ms of them (%d at %v a tick)", i, lost, bound, time.Duration(gap))
 		}
+	}
+}
+
+// kisCounter logs every trade it gets.
+const kisCounter = `local s = {name='counter', symbols={'005930'}, timeframe='1m'}
+function s.on_tick(ctx, t) ctx.log.info('tick', {at = t.time, price = t.price}) end
+return s
+`
+
+// storedTicks counts the SQLite store's ticks.
+func storedTicks(t *testing.T, path string) int {
+	t.Helper()
+	var n int
+	if err := sqliteDB(t, path).QueryRow(`SELECT count(*) FROM ticks`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Issue 11: KIS gives no trade number, and many trades print in the same
+// second. Keyed on (symbol, time, seq 0) all but one of them collided in
+// the store and were dropped; every trade the feed delivers is stored.
+func TestFaultKISSameSecondAllStored(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{})
+	scripts, data := t.TempDir(), t.TempDir()
+	writeScript(t, scripts, "counter.lua", kisCounter)
+	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--scripts", scripts, "--data-dir", data,
+		"--watch=false", "--log-format", "json")
+	waitUntil(t, "subscription", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 })
+	at := time.Now().Truncate(time.Second)
+	const n = 82
+	for i := range n {
+		srv.Publish(market.Tick{Time: at, Symbol: "005930", Price: 70_000 + int64(i%5)*100, Volume: 10})
+	}
+	waitUntil(t, "every trade processed", out, func() bool { return len(jsonLines(t, out.String(), "tick")) == n })
+	if err := stop(); err != nil {
+		t.Fatalf("qb run: %v\n%s", err, out.String())
+	}
+	if got := storedTicks(t, filepath.Join(data, "qb.db")); got != n {
+		t.Fatalf("%d ticks stored, the feed delivered %d in the same second", got, n)
+	}
+}
+
+// Issue 11: the KIS server restarts (on the same ports) and its running
+// volume starts again from zero. The feed reconnects; every trade after
+// the restart reaches the strategy and the store: none is taken for a
+// repeat of one before.
+func TestFaultKISServerRestartNoTradeDropped(t *testing.T) {
+	srv, getenv := kisServer(t, kistest.Options{})
+	scripts, data := t.TempDir(), t.TempDir()
+	writeScript(t, scripts, "counter.lua", kisCounter)
+	out, stop := startRun(t, getenv, "run", "--feed", "kis", "--scripts", scripts, "--data-dir", data,
+		"--watch=false", "--log-format", "json")
+	waitUntil(t, "subscription", out, func() bool { return srv.Subscribers(kis.TRTrade, "005930") == 1 })
+	start := time.Now().Truncate(time.Second).Add(-time.Minute)
+	publish := func(s *kistest.Server, from, to int) {
+		for i := from; i < to; i++ {
+			s.Publish(market.Tick{Time: start.Add(time.Duration(i) * time.Second), Symbol: "005930", Price: 70_000 + int64(i)*10, Volume: 100})
+		}
+	}
+	ticks := func(n int) func() bool { return func() bool { return len(jsonLines(t, out.String(), "tick")) == n } }
+	publish(srv, 0, 20)
+	waitUntil(t, "20 trades", out, ticks(20))
+
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := kistest.New(kistest.Options{RESTAddr: strings.TrimPrefix(srv.URL(), "http://"),
+		WSAddr: strings.TrimPrefix(srv.WSURL(), "ws://")})
+	if err != nil {
+		t.Fatalf("restart on the same ports: %v", err)
+	}
+	t.Cleanup(func() { again.Close() })
+	waitUntil(t, "subscription to the restarted server", out, func() bool { return again.Subscribers(kis.TRTrade, "005930") == 1 })
+	publish(again, 20, 40) // running volume 100, 200, … again: below the 2,000 before
+	waitUntil(t, "40 trades", out, ticks(40))
+	if err := stop(); err != nil {
+		t.Fatalf("qb run: %v\n%s", err, out.String())
+	}
+	if got := storedTicks(t, filepath.Join(data, "qb.db")); got != 40 {
+		t.Fatalf("%d ticks stored, want the 40 published", got)
 	}
 }

@@ -84,12 +84,26 @@ type Feed struct {
 	parser *Parser
 	trades []Trade
 	books  []OrderBook
-	last   map[string]seen // per symbol, to drop a trade seen before a reconnect
+	last   map[string]*seen // per symbol, to drop a trade delivered before
+	seq    int64            // the last Trade.Seq given
 }
 
+// recentTrades is how many of a symbol's last trades the feed remembers to
+// drop one sent again (the snapshot a subscribe may bring).
+const recentTrades = 64
+
+// fingerprint identifies a trade by what KIS sends: the same second, price,
+// size and running volume is the same print.
+type fingerprint struct {
+	time         int64
+	price, vol   int64
+	cumVol, cumN int64
+}
+
+// seen is a ring of a symbol's last fingerprints.
 type seen struct {
-	day int // yyyymmdd
-	cum int64
+	fp [recentTrades]fingerprint
+	n  int
 }
 
 // NewFeed returns a feed using c's credentials and WebSocket URL. Start it
@@ -102,7 +116,7 @@ func (c *Client) NewFeed(h Handler, opt FeedOptions) *Feed {
 		opt.MaxRegistrations = MaxRegistrations
 	}
 	return &Feed{c: c, h: h, opt: opt, keys: map[string]NoticeKey{}, parser: NewParser(c.cfg.Now),
-		trades: make([]Trade, 0, 16), books: make([]OrderBook, 0, 4), last: map[string]seen{}}
+		trades: make([]Trade, 0, 16), books: make([]OrderBook, 0, 4), last: map[string]*seen{}}
 }
 
 // NoticeTR is the execution-notice TR of the client's environment.

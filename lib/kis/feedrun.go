@@ -203,25 +203,40 @@ func (f *Feed) onTrades(fr Frame) {
 		f.report(err)
 		return
 	}
+	now := time.Now().UnixNano()
 	for i := range f.trades {
 		t := &f.trades[i]
 		if f.duplicate(t) || f.h.Trade == nil {
 			continue
 		}
+		f.seq = max(now, f.seq+1)
+		t.Seq = f.seq
 		f.h.Trade(t)
 	}
 }
 
-// duplicate reports a trade already delivered: KIS's cumulative volume only
-// grows within a day, so a record that does not raise it was seen before
-// (a snapshot resent after a reconnect).
+// duplicate reports a trade already delivered: one of the symbol's last
+// trades with the same time, price, size and running totals (a snapshot
+// resent on subscribe). It does not rely on the running volume rising: a
+// server that restarts starts it again from zero, and its trades are new.
+// A trade without running volume is never taken for a repeat.
 func (f *Feed) duplicate(t *Trade) bool {
-	day := t.Time.Year()*10000 + int(t.Time.Month())*100 + t.Time.Day()
-	prev, ok := f.last[string(t.Symbol)]
-	if ok && day == prev.day && t.CumVolume <= prev.cum {
-		return true
+	if t.CumVolume == 0 {
+		return false
 	}
-	f.last[string(t.Symbol)] = seen{day: day, cum: t.CumVolume}
+	fp := fingerprint{time: t.Time.Unix(), price: t.Price, vol: t.Volume, cumVol: t.CumVolume, cumN: t.BuyCount + t.SellCount}
+	s := f.last[string(t.Symbol)]
+	if s == nil {
+		s = &seen{}
+		f.last[string(t.Symbol)] = s
+	}
+	for i := range min(s.n, recentTrades) {
+		if s.fp[i] == fp {
+			return true
+		}
+	}
+	s.fp[s.n%recentTrades] = fp
+	s.n++
 	return false
 }
 

@@ -44,11 +44,17 @@ type Trade struct {
 	HourClass    byte          // HOUR_CLS_CODE: '0' continuous, 'A'..'D' expected prices
 	VIPrice      int64         // VI_STND_PRC, static VI reference
 	Fields       int           // fields in the record as received (46, 47, …)
+	// Seq tells apart trades of the same symbol and second, which KIS does
+	// not: H0STCNT0 carries no trade number (§6). A Feed sets it to the
+	// arrival time in Unix nanoseconds, made strictly increasing, so it
+	// follows arrival order and no two trades of a session, nor of two
+	// sessions one after the other, share it. 0 when parsed outside a Feed.
+	Seq int64
 }
 
 // Tick converts the trade to the host's vocabulary.
 func (t *Trade) Tick() market.Tick {
-	return market.Tick{Time: t.Time, Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, Bid: t.Bid, Ask: t.Ask}
+	return market.Tick{Time: t.Time, Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, Bid: t.Bid, Ask: t.Ask, Seq: t.Seq}
 }
 
 var tradeNames = [TradeFields]string{
