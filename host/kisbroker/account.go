@@ -83,6 +83,7 @@ type Account struct {
 	early   map[string][]kis.Notice // notices that came before their order's ack
 	foreign map[string]bool         // orders placed before this run
 	lost    []*order                // responses lost: to be found in the daily orders
+	books   books                   // the balance this run expects at KIS
 }
 
 // New returns an Account; start its worker with Run.
@@ -138,13 +139,19 @@ func (a *Account) Run(ctx context.Context) error {
 		case <-recheck:
 			recheck = nil
 			a.reconcile(ctx)
+			// The fills the gap hid are booked now: what still differs
+			// was not done by this run.
+			if err := a.CheckAfterGap(ctx); err != nil && ctx.Err() == nil {
+				a.cfg.Log.Warn().Err(err).Msg("kis account not checked after the gap")
+			}
 		}
 	}
 }
 
 // ReconcileSoon asks Run to reconcile now and again after Recheck, rather
-// than at the next ticks of its timer: after the feed's gap, when notices
-// may have been missed.
+// than at the next ticks of its timer, and to check the account
+// (CheckAfterGap): after the feed's gap, when notices may have been missed
+// and the account may have changed.
 func (a *Account) ReconcileSoon() {
 	select {
 	case a.nudge <- struct{}{}:

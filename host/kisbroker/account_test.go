@@ -1,8 +1,13 @@
 package kisbroker
 
 import (
+	"bytes"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/rs/zerolog"
 
 	"github.com/qbtrading/qb/lib/kis"
 	"github.com/qbtrading/qb/lib/kis/kistest"
@@ -235,4 +240,75 @@ func TestReconcileSoon(t *testing.T) {
 	if n, _ := r.l.count(); n != 1 {
 		t.Fatalf("%d fills booked, want 1", n)
 	}
+}
+
+// The server restarts with a fresh account, as KIS's paper server may: the
+// check after the gap says what changed (the 4 shares bought are gone, the
+// cash is back to its start) and cancels in the engine the limit order KIS
+// no longer lists.
+func TestCheckAfterGapSaysWhatChanged(t *testing.T) {
+	log := &syncWriter{w: new(bytes.Buffer)}
+	r := newRigLog(t, kistest.Options{}, false, zerolog.New(log))
+	if _, err := r.acct.Sync(r.ctx, []Strategy{{Name: "s", Symbols: []market.Symbol{sym}}}); err != nil {
+		t.Fatal(err)
+	}
+	r.submit(t, 1, 1, 4)
+	wait(t, "order", func() bool { return len(r.srv.Orders()) == 1 })
+	r.trade(1, 50_000)
+	r.acct.ReconcileSoon() // books the fill without a feed
+	wait(t, "fill", func() bool { return r.l.filled()[1] == 4 })
+	resting := market.Order{ID: 2, Strategy: "s", Symbol: sym, Side: market.Buy, Type: market.LimitOrder, Qty: 1, Price: 40_000}
+	if err := r.acct.Broker("s").Submit(resting); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, "resting order", func() bool { return len(r.srv.Orders()) == 2 })
+	r.settle(t)
+
+	opt := r.srv.Options()
+	if err := r.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := kistest.New(kistest.Options{RESTAddr: strings.TrimPrefix(r.srv.URL(), "http://"),
+		WSAddr: strings.TrimPrefix(r.srv.WSURL(), "ws://"), AppKey: opt.AppKey, AppSecret: opt.AppSecret,
+		Account: opt.Account, HTSID: opt.HTSID, Env: opt.Env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fresh.Close() })
+	r.acct.ReconcileSoon()
+	wait(t, "the vanished order cancelled", func() bool {
+		_, n := r.l.count()
+		return n > 0
+	})
+	r.l.mu.Lock()
+	updates := slices.Clone(r.l.updates)
+	r.l.mu.Unlock()
+	if len(updates) != 1 || updates[0] != "s 2 cancelled not at kis after the feed's gap" {
+		t.Fatalf("engine updates %q, want order 2 cancelled as not at kis", updates)
+	}
+	r.settle(t)
+	out := log.String()
+	for _, want := range []string{`"symbol":"005930","kis":0,"booked":4`, "kis cash after the gap differs", `"changes":3`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// syncWriter lets the account's goroutine and the test share a buffer.
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
 }

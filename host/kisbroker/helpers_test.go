@@ -75,6 +75,12 @@ type rig struct {
 
 func newRig(t *testing.T, opt kistest.Options, notices bool) *rig {
 	t.Helper()
+	return newRigLog(t, opt, notices, zerolog.Nop())
+}
+
+// newRigLog is newRig with the account logging to log.
+func newRigLog(t *testing.T, opt kistest.Options, notices bool, log zerolog.Logger) *rig {
+	t.Helper()
 	srv, err := kistest.New(opt)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +95,7 @@ func newRig(t *testing.T, opt kistest.Options, notices bool) *rig {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
-	acct, err := New(Config{Client: c, Fees: krx.DefaultTariff(), Reconcile: time.Hour, Recheck: 50 * time.Millisecond, Log: zerolog.Nop()})
+	acct, err := New(Config{Client: c, Fees: krx.DefaultTariff(), Reconcile: time.Hour, Recheck: 50 * time.Millisecond, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,9 @@ func (a *Account) book(ord *order, qty, price int64, at time.Time) {
 	f := market.Fill{OrderID: ord.o.ID, OrderSeq: ord.o.Seq, Strategy: ord.strategy, Symbol: ord.o.Symbol, Side: ord.o.Side,
 		Qty: qty, Price: price, Time: at}
 	f.Fee, f.Tax = a.cfg.Fees.Compute(f.Time, f.Symbol, f.Side, f.Value())
+	a.mu.Lock()
+	a.books.fill(&f)
+	a.mu.Unlock()
 	strategy := ord.strategy
 	a.schedule(func(b Books) {
 		if err := b.BrokerFill(strategy, f); err != nil {

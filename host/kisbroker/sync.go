@@ -39,6 +39,9 @@ func (a *Account) Sync(ctx context.Context, strats []Strategy) ([]Share, error) 
 		return nil, fmt.Errorf("kis sync: daily orders: %w", err)
 	}
 	a.remember(recs)
+	a.mu.Lock()
+	a.books.adopt(&bal)
+	a.mu.Unlock()
 	order := make([]int, len(strats))
 	for i := range order {
 		order[i] = i
