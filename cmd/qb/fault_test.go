@@ -310,7 +310,7 @@ func TestFaultInterruptDuringOutage(t *testing.T) {
 	c.waitLog(t, "placed")
 	stopDB()
 	c.waitLog(t, "recorder: store write failed") // the outage is felt
-	time.Sleep(time.Second)                       // orders and bars now wait on the store
+	time.Sleep(time.Second)                      // orders and bars now wait on the store
 	_ = c.cmd.Process.Signal(os.Interrupt)
 	took, _ := c.exited(t, 40*time.Second)
 	if took > 5*time.Second {
