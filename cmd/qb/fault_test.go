@@ -353,10 +353,11 @@ func TestFaultReplayDevZero(t *testing.T) {
 	if want := "/dev/zero:1: longer than 64 KiB"; !strings.Contains(c.log.String(), want) {
 		t.Fatalf("output lacks %q:\n%s", want, c.log.String())
 	}
-	if ru, ok := c.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > maxRSS {
-		t.Errorf("peak memory %d MiB, want under %d", ru.Maxrss>>10, maxRSS>>20)
+	// (rusage's peak is no use here: a forked child starts with its
+	// parent's, the test binary's.)
+	if took > 10*time.Second {
+		t.Errorf("qb took %v to refuse /dev/zero", took)
 	}
-	_ = took
 }
 
 // vmRSS is a process's resident memory in bytes (0 when unknown).
