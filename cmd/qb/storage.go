@@ -53,11 +53,19 @@ func openStorage(ctx context.Context, rf runFlags, log zerolog.Logger) (*storage
 		}
 		return &storage{states: dir, log: log}, nil
 	}
-	st, err := openStore(ctx, storeTarget(rf.store, rf.dataDir), log)
+	target := storeTarget(rf.store, rf.dataDir)
+	st, err := openStore(ctx, target, log)
 	if err != nil {
 		return nil, fmt.Errorf("run: %w", err)
 	}
-	rec, err := record.New(record.Config{Store: recStore{st}, Durable: st, Dir: filepath.Join(rf.dataDir, "spool"), Log: log})
+	// Every order is stored before it is sent: a store that cannot be
+	// written is refused now, not order by order.
+	if err := sqldb.CheckWritable(ctx, st); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("run: store %s is not writable: %w", redact(target), err)
+	}
+	rec, err := record.New(record.Config{Store: recStore{st}, Durable: st, Dir: filepath.Join(rf.dataDir, "spool"), Log: log,
+		Stop: ctx.Done(), IsFull: sqldb.IsFull})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("run: %w", err)

@@ -26,4 +26,10 @@
 // Orders, fills, positions and strategy state take the durable path instead
 // (SaveOrder, SaveFill, ...): the call returns only once the store has the
 // row, so the host acts on nothing it could forget.
+//
+// Config.Stop ends the retrying: once it is closed (Ctrl-C) a failed write
+// is given up, so a store that is down cannot hold up the host's exit. Out
+// of space (ENOSPC, or Config.IsFull) halts trading: the recorder logs it
+// once and SaveOrder refuses new orders with ErrStorageFull. Repeated lines
+// (a failing store, lost records) are logged at most once every 10 s each.
 package record

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rs/zerolog"
+
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -25,6 +27,9 @@ var ErrNoDurable = errors.New("recorder: no durable store configured")
 // state change. Like every durable method it retries with backoff until the
 // store commits or ctx ends (give it a deadline); an invalid order fails at once.
 func (r *Recorder) SaveOrder(ctx context.Context, o market.Order) error {
+	if done, err := r.refuseOrder(&o); done {
+		return err
+	}
 	return r.durably(ctx, "save order", func(ctx context.Context, d Durable) error { return d.SaveOrder(ctx, o) })
 }
 
@@ -59,11 +64,14 @@ func (r *Recorder) durably(ctx context.Context, op string, call func(context.Con
 		if errors.As(err, &fe) {
 			return fmt.Errorf("%s: %w", op, err) // bad input: retrying cannot help
 		}
-		if ctx.Err() != nil {
+		if r.noteFull(err) {
+			return fmt.Errorf("%s: %w: %w", op, ErrStorageFull, err) // no room: retrying would block the engine for nothing
+		}
+		if ctx.Err() != nil || r.stopping() {
 			return fmt.Errorf("%s: gave up after %d attempts: %w", op, attempt, err)
 		}
-		r.cfg.Log.Warn().Err(err).Str("op", op).Int("attempt", attempt).Msg("recorder: durable write failed")
-		if sleep(ctx, backoff) != nil {
+		r.logDurable.event(zerolog.WarnLevel).Err(err).Str("op", op).Int("attempt", attempt).Msg("recorder: durable write failed")
+		if r.sleep(ctx, backoff) != nil {
 			return fmt.Errorf("%s: gave up after %d attempts: %w", op, attempt, err)
 		}
 		backoff = min(2*backoff, r.cfg.MaxBackoff)

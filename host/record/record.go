@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/qbtrading/qb/lib/market"
@@ -46,6 +47,16 @@ type Config struct {
 	MinBackoff    time.Duration // first retry delay after a failed write (default 50ms)
 	MaxBackoff    time.Duration // retry delay cap (default 5s)
 	Log           zerolog.Logger
+
+	// Stop, when closed, says the host is stopping (Ctrl-C): a failed
+	// write is no longer retried, so a store that is down cannot hold up
+	// the exit; what the writer has not delivered goes to a spill file at
+	// Close. nil never closes.
+	Stop <-chan struct{}
+	// IsFull, if set, says whether a store error means the store has no
+	// room (the recorder itself knows ENOSPC and EDQUOT). The first such
+	// error, or one from a spill file, halts trading: see ErrStorageFull.
+	IsFull func(error) bool
 }
 
 func (c *Config) defaults() error {
@@ -112,6 +123,10 @@ type Recorder struct {
 	// store call took long; empty when none.
 	wmu          sync.Mutex
 	inflightCopy string
+	full         atomic.Pointer[error] // the out-of-space error that halted trading
+	fullOnce     sync.Once
+	// repeated messages, logged at most once per logEvery each
+	logStore, logDurable, logLost *limited
 
 	kick   chan struct{}
 	stop   chan struct{}
@@ -142,6 +157,7 @@ func New(cfg Config) (*Recorder, error) {
 		cfg: cfg, pending: pending, run: run, unlock: unlock, spilledUntil: lastTickIn(pending, cfg.Log),
 		buf: make([]item, 0, cfg.Capacity), inflight: make([]item, 0, cfg.Capacity),
 		kick: make(chan struct{}, 1), stop: make(chan struct{}),
+		logStore: newLimited(cfg.Log), logDurable: newLimited(cfg.Log), logLost: newLimited(cfg.Log),
 	}, nil
 }
 

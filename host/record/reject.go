@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/rs/zerolog"
 )
 
 // isolate handles a batch the store refused as invalid: it writes the records
@@ -49,8 +51,10 @@ func (r *Recorder) reject(it *item, cause error) {
 func (r *Recorder) lost(err error) {
 	r.mu.Lock()
 	r.stats.Lost++
+	n := r.stats.Lost
 	r.mu.Unlock()
-	r.cfg.Log.Error().Err(err).Msg("recorder: record lost")
+	r.noteFull(err)
+	r.logLost.event(zerolog.ErrorLevel).Err(err).Int64("lost", n).Msg("recorder: record lost")
 }
 
 // closeRejected makes the dead letters durable. Called after the writer stopped.

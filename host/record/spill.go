@@ -3,14 +3,16 @@ package record
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
-	"github.com/qbtrading/qb/lib/market"
 	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/lib/market"
 )
 
 // Spill files are JSON lines named spill-RUN-SEQ.jsonl: RUN grows with every
@@ -55,6 +57,7 @@ type spillFile struct {
 	f    *os.File
 	w    *bufio.Writer
 	enc  *json.Encoder
+	err  error // the first write error: the buffered writer fails every write after it
 }
 
 func createSpill(dir string, run int, seq uint64) (*spillFile, error) {
@@ -74,6 +77,9 @@ func (s *spillFile) init() {
 }
 
 func (s *spillFile) write(it *item) error {
+	if s.err != nil {
+		return s.err // no encoding for a record that cannot be written
+	}
 	var l line
 	switch it.kind {
 	case kindTick:
@@ -84,7 +90,11 @@ func (s *spillFile) write(it *item) error {
 		l.Event = toSpillEvent(&it.event)
 	}
 	if err := s.enc.Encode(&l); err != nil {
-		return fmt.Errorf("write spill file %s: %w", s.path, err)
+		err = fmt.Errorf("write spill file %s: %w", s.path, err)
+		if pe := (*os.PathError)(nil); errors.As(err, &pe) {
+			s.err = err // the file failed, not the record
+		}
+		return err
 	}
 	return nil
 }
@@ -163,7 +173,8 @@ func (r *Recorder) spillLocked(it *item) {
 		sf, err := createSpill(r.cfg.Dir, r.run, it.seq)
 		if err != nil {
 			r.stats.Lost++
-			r.cfg.Log.Error().Err(err).Msg("recorder: record lost")
+			r.noteFull(err)
+			r.logLost.event(zerolog.ErrorLevel).Err(err).Int64("lost", r.stats.Lost).Msg("recorder: record lost")
 			return
 		}
 		r.spill = sf
@@ -171,7 +182,8 @@ func (r *Recorder) spillLocked(it *item) {
 	}
 	if err := r.spill.write(it); err != nil {
 		r.stats.Lost++
-		r.cfg.Log.Error().Err(err).Msg("recorder: record lost")
+		r.noteFull(err)
+		r.logLost.event(zerolog.ErrorLevel).Err(err).Int64("lost", r.stats.Lost).Msg("recorder: record lost")
 		return
 	}
 	r.stats.Spilled++

@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/qbtrading/qb/lib/market"
 )
 
@@ -190,11 +192,15 @@ func (r *Recorder) writeRun(ctx context.Context, run []item) error {
 		if errors.As(err, &bad) {
 			return r.isolate(ctx, run, err)
 		}
+		r.noteFull(err) // then retried like any failure: the records wait in memory for room
+		if r.stopping() {
+			return err // no retry while the host stops: Close spills what is left
+		}
 		r.mu.Lock()
 		r.stats.Retries++
 		r.mu.Unlock()
-		r.cfg.Log.Warn().Err(err).Int("attempt", attempt).Dur("retry_in", backoff).Msg("recorder: store write failed")
-		if err := sleep(ctx, backoff); err != nil {
+		r.logStore.event(zerolog.WarnLevel).Err(err).Int("attempt", attempt).Dur("retry_in", backoff).Msg("recorder: store write failed")
+		if err := r.sleep(ctx, backoff); err != nil {
 			return err
 		}
 		backoff = min(2*backoff, r.cfg.MaxBackoff)
@@ -226,7 +232,8 @@ func (r *Recorder) prepare(run []item) func(context.Context) error {
 	}
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// sleep waits d, or less when ctx ends or the host stops (Config.Stop).
+func (r *Recorder) sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -234,6 +241,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-r.cfg.Stop:
+		return errors.New("recorder: host stopping")
 	}
 }
 
@@ -265,11 +274,13 @@ func (r *Recorder) saveItems(items []item) error {
 	sf, err := createSpill(r.cfg.Dir, r.run, items[0].seq)
 	if err != nil {
 		r.stats.Lost += int64(len(items))
+		r.noteFull(err)
 		return err
 	}
 	for i := range items {
 		if err := sf.write(&items[i]); err != nil {
 			r.stats.Lost += int64(len(items) - i)
+			r.noteFull(err)
 			break
 		}
 		r.stats.Spilled++

@@ -46,7 +46,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if len(tape) == 0 {
 		return nil, fmt.Errorf("replay: no ticks in %v", cfg.Data)
 	}
-	eng, err := newEngine(cfg)
+	eng, metas, err := newEngine(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -63,21 +63,31 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := eng.Stop(); err != nil {
 		cfg.Log.Error().Err(err).Msg("replay: stop")
 	}
+	listing := listingOf(cfg)
+	checkTape(tape, listing).warn(cfg.Log, metas, listing)
 	return Summarize(cfg.Data, tape[0].Time, tape[len(tape)-1].Time, len(tape), eng.Results()), nil
 }
 
 // newEngine builds the engine with one spec per strategy.
-func newEngine(cfg Config) (*engine.Engine, error) {
+func newEngine(cfg Config) (*engine.Engine, []script.Meta, error) {
 	base := cfg.Script
-	specs, _, err := load.Specs(cfg.Strategies, cfg.Params, base, cfg.Log)
+	specs, metas, err := load.Specs(cfg.Strategies, cfg.Params, base, cfg.Log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	eng, err := engine.New(engine.Config{Strategies: specs, Cash: cfg.Cash, Limits: cfg.Limits, Fees: cfg.Fees, Log: cfg.Log})
 	if err != nil {
-		return nil, fmt.Errorf("replay: %w", err)
+		return nil, nil, fmt.Errorf("replay: %w", err)
 	}
-	return eng, nil
+	return eng, metas, nil
+}
+
+// listingOf is the listing the replay's engine uses (see engine.Config.Fees).
+func listingOf(cfg Config) *krx.Listing {
+	if cfg.Fees != nil && cfg.Fees.Listing != nil {
+		return cfg.Fees.Listing
+	}
+	return krx.NewListing(krx.DefaultStocks(), nil)
 }
 
 // feed drives the engine through the tape, then lets the clock run past the

@@ -43,7 +43,13 @@
 // catches files that stamp bars with their end time. Within one symbol,
 // bars must come in strictly increasing time; ticks are returned in file
 // order, as the replay must see them (lib/bar has the rules for late and
-// duplicate ticks).
+// duplicate ticks), and a tick stamped before the previous tick of its
+// symbol is an error: a replay sorts its tape by time, which would move it
+// silently. Equal times are fine.
+//
+// A line may be at most MaxLine (64 KiB) long: a longer one, or a file
+// with no line end at all (/dev/zero), is an error naming the line
+// ("name:1: longer than 64 KiB") after reading no more than that.
 //
 // Prices, volumes and seq are whole numbers. They may be written as floats
 // with a zero fraction ("25200.0", as pandas writes them), with an

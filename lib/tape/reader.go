@@ -49,7 +49,7 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 			return nil, &Error{Name: name, Err: fmt.Errorf("options: %w", err)}
 		}
 	}
-	br := bufio.NewReader(r)
+	br := bufio.NewReader(newLineCap(r, MaxLine))
 	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
 		_, _ = br.Discard(3)
 	}
@@ -99,6 +99,10 @@ func (r *Reader) read() error {
 			return io.EOF
 		case errors.As(err, &pe):
 			return &Error{Name: r.name, Line: pe.Line, Err: fmt.Errorf("byte %d: %w", pe.Column, pe.Err)}
+		}
+		var long *lineTooLong
+		if errors.As(err, &long) {
+			return &Error{Name: r.name, Line: long.line, Err: fmt.Errorf("longer than %d KiB", MaxLine>>10)}
 		}
 		return &Error{Name: r.name, Err: fmt.Errorf("read: %w", err)}
 	}

@@ -42,6 +42,9 @@ func (r *Reader) NextBar(dst *market.Bar) error {
 // timeLayout formats times in error messages.
 const timeLayout = time.RFC3339
 
+// timeLayoutTick formats tick times in error messages, fractions included.
+const timeLayoutTick = time.RFC3339Nano
+
 // checkBar validates b, its alignment and its order within its symbol.
 func (r *Reader) checkBar(b *market.Bar) error {
 	if err := b.Validate(); err != nil {
@@ -94,6 +97,13 @@ func (r *Reader) NextTick(dst *market.Tick) error {
 		return r.fieldFail(err)
 	}
 	t.Time = t.Time.In(market.Seoul)
+	// A replay sorts its tape by time, so a tick stamped before the one
+	// above it would be moved silently: the file is refused instead.
+	if prev, ok := r.last[t.Symbol]; ok && t.Time.Before(prev) {
+		return r.fail(r.lay.name[colTime], fmt.Errorf("%s tick %s is before the previous one, %s: a tape must be in time order",
+			t.Symbol, t.Time.Format(timeLayoutTick), prev.Format(timeLayoutTick)))
+	}
+	r.last[t.Symbol] = t.Time
 	*dst = t
 	return nil
 }

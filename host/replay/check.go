@@ -1,0 +1,77 @@
+package replay
+
+import (
+	"slices"
+
+	"github.com/rs/zerolog"
+
+	"github.com/qbtrading/qb/host/script"
+	"github.com/qbtrading/qb/lib/krx"
+	"github.com/qbtrading/qb/lib/market"
+)
+
+// tapeCheck counts, per symbol, what a tape holds that a replay accepts
+// but a person should hear about: prices off the KRX tick grid, and ticks
+// of a symbol no strategy trades and the listing does not know.
+type tapeCheck struct {
+	syms  []market.Symbol // in order of first appearance
+	count map[market.Symbol]*symCount
+}
+
+type symCount struct{ ticks, offGrid int }
+
+func checkTape(tape []market.Tick, listing *krx.Listing) *tapeCheck {
+	c := &tapeCheck{count: make(map[market.Symbol]*symCount)}
+	var last market.Symbol
+	var n *symCount
+	var mkt krx.Market
+	for i := range tape {
+		t := &tape[i]
+		if n == nil || t.Symbol != last {
+			last = t.Symbol
+			if n = c.count[last]; n == nil {
+				n = &symCount{}
+				c.count[last] = n
+				c.syms = append(c.syms, last)
+			}
+			mkt = krx.KOSPI // as the engine takes an unlisted symbol
+			if st, ok := listing.Lookup(last); ok && st.Market != krx.UnknownMarket {
+				mkt = st.Market
+			}
+		}
+		n.ticks++
+		if !krx.GridOn(t.Time, mkt).OnGrid(t.Price) {
+			n.offGrid++
+		}
+	}
+	return c
+}
+
+// warn logs one warning per symbol with prices off the grid and one per
+// symbol that no strategy trades and the listing does not know, each with
+// its counts. Neither stops a replay: split-adjusted daily bars (as in
+// testdata/krx/daily) are off the grid of their day, and a fill on them is
+// at the adjusted price.
+func (c *tapeCheck) warn(log zerolog.Logger, metas []script.Meta, listing *krx.Listing) {
+	for _, sym := range c.syms {
+		n := c.count[sym]
+		if n.offGrid > 0 {
+			log.Warn().Str("symbol", string(sym)).Int("off_grid", n.offGrid).Int("prices", n.ticks).
+				Msg("data: prices off the KRX tick grid (split-adjusted data is); replayed as given")
+		}
+		if _, listed := listing.Lookup(sym); listed || traded(metas, sym) {
+			continue
+		}
+		log.Warn().Str("symbol", string(sym)).Int("ticks", n.ticks).
+			Msg("data: a symbol no strategy trades and the listing does not know; its ticks were not used")
+	}
+}
+
+func traded(metas []script.Meta, sym market.Symbol) bool {
+	for i := range metas {
+		if slices.Contains(metas[i].Symbols, sym) {
+			return true
+		}
+	}
+	return false
+}
