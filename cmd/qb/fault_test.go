@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -16,9 +17,50 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qbtrading/qb/host/record"
 	"github.com/qbtrading/qb/lib/market"
 	"github.com/qbtrading/qb/sqldb"
 )
+
+// storeJournal writes to the store what a killed qb journaled and the
+// store lacks, as the next qb run does before it restores.
+func storeJournal(t *testing.T, target, data string) {
+	t.Helper()
+	st := openTestStore(t, target)
+	rec, err := record.New(record.Config{Store: recStore{st}, Durable: st, Dir: filepath.Join(data, "spool")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Start(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := errors.Join(rec.Recover(ctx), rec.Close(ctx)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// firstTick is the time of the oldest stored tick after after (zero when
+// none).
+func firstTick(st sqldb.Store, after time.Time) (time.Time, error) {
+	ctx := context.Background()
+	switch s := st.(type) {
+	case *sqldb.Postgres:
+		var t *time.Time
+		err := s.Pool().QueryRow(ctx, `SELECT min(time) FROM ticks WHERE time > $1`, after).Scan(&t)
+		if err != nil || t == nil {
+			return time.Time{}, err
+		}
+		return *t, nil
+	case *sqldb.SQLite:
+		var us sql.NullInt64 // unix microseconds
+		err := s.DB().QueryRowContext(ctx, `SELECT min(time) FROM ticks WHERE time > ?`, after.UnixMicro()).Scan(&us)
+		if err != nil || !us.Valid {
+			return time.Time{}, err
+		}
+		return time.UnixMicro(us.Int64), nil
+	}
+	return time.Time{}, nil
+}
 
 // rester keeps one resting limit order at the last close: a buy while it
 // holds fewer than three shares, else a sell. Orders fill within a few
