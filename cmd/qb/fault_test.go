@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -214,94 +212,12 @@ func TestFaultFullDisk(t *testing.T) {
 	}
 }
 
-// freePort returns a TCP port nothing listens on.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// privatePostgres starts a PostgreSQL cluster of the test's own (initdb
-// and pg_ctl, as the postgres user, in a temporary folder, on a free port)
-// and returns its URL and a function that stops it at once. It never
-// touches the shared server on 5432. It skips (fails under
-// QB_REQUIRE_SERVICES=1) when the PostgreSQL binaries are not installed.
-func privatePostgres(t *testing.T) (url string, stop func()) {
-	t.Helper()
-	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	if len(bins) == 0 {
-		needServices(t, "no /usr/lib/postgresql/*/bin/initdb")
-	}
-	bin := filepath.Dir(bins[len(bins)-1])
-	var run func(name string, args ...string) *exec.Cmd
-	base, err := os.MkdirTemp("", "qbpg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(base) })
-	if os.Geteuid() == 0 { // initdb refuses root: run the cluster as postgres
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			needServices(t, "running as root and no postgres user to run initdb as: %v", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chmod(base, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chown(base, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-		run = func(name string, args ...string) *exec.Cmd {
-			cmd := exec.Command(filepath.Join(bin, name), args...)
-			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
-			cmd.Dir = base
-			return cmd
-		}
-	} else {
-		run = func(name string, args ...string) *exec.Cmd { return exec.Command(filepath.Join(bin, name), args...) }
-	}
-	pgdata := filepath.Join(base, "data")
-	if out, err := run("initdb", "-D", pgdata, "-U", "postgres", "-A", "trust", "--no-sync").CombinedOutput(); err != nil {
-		t.Fatalf("initdb: %v\n%s", err, out)
-	}
-	port := freePort(t)
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", port, base)
-	if out, err := run("pg_ctl", "start", "-w", "-D", pgdata, "-l", filepath.Join(base, "log"), "-o", opts).CombinedOutput(); err != nil {
-		t.Fatalf("pg_ctl start: %v\n%s", err, out)
-	}
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		if out, err := run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", pgdata).CombinedOutput(); err != nil {
-			t.Errorf("pg_ctl stop: %v\n%s", err, out)
-		}
-	}
-	t.Cleanup(stop)
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), stop
-}
-
-func needServices(t *testing.T, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("QB_REQUIRE_SERVICES") == "1" {
-		t.Fatalf("%s (QB_REQUIRE_SERVICES=1)", msg)
-	}
-	t.Skipf("%s; skipping", msg)
-}
-
 // TestFaultInterruptDuringOutage stops the database under a running qb,
 // then sends Ctrl-C: qb must end within a few seconds however long the
 // outage, its durable writes and the recorder giving up their retries.
 func TestFaultInterruptDuringOutage(t *testing.T) {
-	url, stopDB := privatePostgres(t)
+	pg := privatePostgres(t)
+	url, stopDB := pg.target(), func() { pg.pgctl(t, "stop", "-m", "immediate") }
 	scripts := t.TempDir()
 	writeScript(t, scripts, "spammer.lua", spammer)
 	c := startQB(t, "run", "--store", url, "--scripts", scripts, "--data-dir", t.TempDir(),

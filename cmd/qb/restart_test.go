@@ -108,19 +108,28 @@ func (c *child) kill(t *testing.T) {
 	<-c.done
 }
 
-// waitWorking waits until the store holds a working order: the live
-// session has placed one since the warm-up's last day ended.
-func waitWorking(t *testing.T, target string) {
+// waitWorking waits until the store holds a working order the live
+// session placed, at or after its first tick (the first stored after
+// the last run's, given as after; warm-up ticks are not stored): the store
+// is written from the journal in order, so it also holds the warm-up's
+// last day ending.
+func waitWorking(t *testing.T, target string, after time.Time) {
 	t.Helper()
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		st := openTestStore(t, target)
 		open, err := st.OpenOrders(context.Background())
+		var first time.Time
+		if err == nil {
+			first, err = firstTick(st, after)
+		}
 		st.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(open) > 0 {
-			return
+		for _, o := range open {
+			if !first.IsZero() && !o.Created.Before(first) {
+				return
+			}
 		}
 	}
 	t.Fatal("no working order stored within a minute of live trading")
@@ -187,12 +196,19 @@ func TestRestartAfterKillRestoresFromStore(t *testing.T) {
 		first := startQB(t, args("2")...)
 		first.waitLog(t, "running; Ctrl-C stops")
 		first.stop(t) // on_stop's state goes to the store
+		st := openTestStore(t, target)
+		last, err := lastTick(context.Background(), st)
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
 
 		second := startQB(t, args("2")...)
 		second.waitLog(t, "account restored")
 		second.waitLog(t, "running; Ctrl-C stops")
-		waitWorking(t, target)
+		waitWorking(t, target, last)
 		second.kill(t) // no on_stop, no flush: only what was journaled
+		storeJournal(t, target, data)
 		want := readStored(t, target)
 		if want.fills == 0 || len(want.positions) == 0 || len(want.open) == 0 {
 			t.Fatalf("before the restart the store holds %+v: the test needs fills, a position and a working order", want)

@@ -157,6 +157,9 @@ func prepare(ctx context.Context, log zerolog.Logger, rf runFlags, sf strategyFl
 	}
 	var back restored
 	if stg.st != nil {
+		if err := stg.recover(ctx); err != nil {
+			return nil, err
+		}
 		if back, err = restoreAccounts(ctx, stg.st, specs, names(metas), sf.cash, log); err != nil {
 			return nil, err
 		}

@@ -92,6 +92,23 @@ func (s *storage) spilledUntil() time.Time {
 	return s.rec.SpilledUntil()
 }
 
+// recoverTimeout bounds the wait at start for the store to take the
+// orders and fills the last run journaled but never stored.
+const recoverTimeout = time.Minute
+
+// recover writes to the store what the last run journaled and the store
+// lacks, so that the restore that follows reads every order and fill the
+// engine acted on: no filled order comes back as working, no fill is
+// missing from cash and positions.
+func (s *storage) recover(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, recoverTimeout)
+	defer cancel()
+	if err := s.rec.Recover(ctx); err != nil {
+		return fmt.Errorf("run: restore: %w", err)
+	}
+	return nil
+}
+
 // sink is the engine's Sink: fills and rejections logged, bars recorded.
 func (s *storage) sink() engine.Sink {
 	ls := live.LogSink{Log: s.log}

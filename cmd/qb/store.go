@@ -80,12 +80,12 @@ func (s recStore) WriteEvents(ctx context.Context, events []record.Event) error 
 	return s.LogEvents(ctx, out)
 }
 
-// journalTimeout bounds one durable write: the engine waits for it, and a
-// store that cannot take an order in this time gets the order rejected.
+// journalTimeout bounds a write that waits for the store (strategy state).
 const journalTimeout = 10 * time.Second
 
-// journal is the engine's Journal on the recorder's durable path, which
-// retries with backoff within the timeout.
+// journal is the engine's Journal on the recorder's journal: each call is
+// an fsync'd append to a local file, and the store is brought up to date in
+// the background, so a store that is slow or down never holds up the engine.
 type journal struct{ rec *record.Recorder }
 
 var _ engine.Journal = journal{}

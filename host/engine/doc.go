@@ -86,9 +86,19 @@
 // With Config.Journal set, the engine stores each order before it goes to
 // the broker (an order the journal cannot store is rejected, never sent)
 // and after each change of status, and each fill and the position it made
-// before the fill is booked and any hook hears of it (see Journal). A
-// host that stops, even without warning, starts again from what it
-// stored: Spec.Restore gives a strategy's account its cash, positions and
+// before the fill is booked and any hook hears of it (see Journal). The
+// journal is local: qb run's is host/record's, an fsync'd append to a file
+// in the data directory, which a background writer copies to the store.
+// Journaling an order therefore happens inside ctx.buy, before the order
+// reaches the broker, and costs the hook a local write, never a wait for
+// a database that is slow or down; fills are journaled the same way on the
+// tick that made them, so ticks keep flowing while the database is away.
+// At the next start whatever the journal holds and the store lacks is
+// written to the store first, then the restore reads the store, so no
+// order the broker filled comes back as working and cash and positions
+// are what the fills imply. A crash can lose only a record whose journal
+// call had not returned, and the engine had not acted on it. A host that
+// stops, even without warning, starts again from what it stored: Spec.Restore gives a strategy's account its cash, positions and
 // working orders and its last order number (Restore.LastSeq), and
 // Config.LastOrderID keeps new order IDs above the old ones.
 //

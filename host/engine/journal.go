@@ -3,8 +3,8 @@ package engine
 import "github.com/qbtrading/qb/lib/market"
 
 // Journal keeps the trading state the engine must never forget, durably
-// and synchronously: each call returns once the row is stored. The engine
-// calls it on its own goroutine, before it acts:
+// and synchronously: each call returns once the record is durable. The
+// engine calls it on its own goroutine, before it acts:
 //
 //   - SaveOrder with the new order before it goes to the broker (an order
 //     the journal cannot store is rejected, never sent), and again after
@@ -14,8 +14,11 @@ import "github.com/qbtrading/qb/lib/market"
 //
 // A fill has already happened at the venue, so one the journal fails to
 // store is still booked and the failure logged as an error. SaveFill must
-// be idempotent. Calls block the engine: an implementation bounds each
-// with a timeout.
+// be idempotent. Calls block the engine, and SaveOrder runs inside the
+// hook that placed the order (ctx.buy), on its time budget: an
+// implementation makes the record durable locally (host/record appends it
+// to a file and fsyncs it) and brings a database up to date in the
+// background, never waiting for one.
 type Journal interface {
 	SaveOrder(o market.Order) error
 	SaveFill(f market.Fill) error

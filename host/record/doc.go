@@ -23,9 +23,25 @@
 // look at SpilledUntil, the last tick of the spill files an earlier run left,
 // which reach the store only after Start.
 //
-// Orders, fills, positions and strategy state take the durable path instead
-// (SaveOrder, SaveFill, ...): the call returns only once the store has the
-// row, so the host acts on nothing it could forget.
+// Orders, fills and positions take the journal instead (SaveOrder, SaveFill,
+// SavePosition): each is appended to a journal file in Config.Dir and
+// fsynced before the call returns, so the host acts on nothing a crash could
+// make it forget, and the call costs a local write, never a wait for the
+// store. A background feeder writes the journal to the Durable store in the
+// order it was written, retrying with backoff while the store is down, and
+// deletes each journal file once the store holds all of it. A journal the
+// store never took (the host stopped or was killed first) is written to the
+// store at the next start, before anything newer; Recover waits for that, so
+// a restore that reads the store afterwards sees every order and fill the
+// last run acted on. Because an entry may reach the store twice (the host
+// stopped between the store's commit and the file's deletion), the store's
+// SaveFill must be idempotent and SaveOrder and SavePosition upserts.
+//
+// A crash can lose only an entry whose call had not returned: the host had
+// not acted on it. The journal's torn last line is skipped at the next start.
+//
+// Strategy state (SaveStrategyState) still waits for the store, retrying
+// until its context ends.
 //
 // Config.Stop ends the retrying: once it is closed (Ctrl-C) a failed write
 // is given up, so a store that is down cannot hold up the host's exit. Out

@@ -38,7 +38,7 @@ type Event struct {
 // Config configures a Recorder. Store and Dir are required.
 type Config struct {
 	Store   Store
-	Durable Durable // optional: the synchronous path for trading state
+	Durable Durable // optional: where the journal of trading state goes (see SaveOrder)
 	Dir     string  // spill files live here; created if missing; one recorder per directory
 
 	Capacity      int           // records held in memory before spilling (default 16384; twice that is allocated)
@@ -90,6 +90,8 @@ type Stats struct {
 	Retries  int64 // failed store writes that were retried
 	Rejected int64 // records the store refused as invalid, kept in a rejected-*.jsonl file
 	Lost     int64 // records that could not be kept (spill file error, or recorded after Close)
+
+	Journaled int64 // journal entries (orders, fills, positions) the Durable store took
 }
 
 // Recorder batches market data and events to a Store off the caller's path.
@@ -113,6 +115,8 @@ type Recorder struct {
 	ticks    []market.Tick
 	bars     []market.Bar
 	events   []Event
+
+	journal *journal // orders, fills and positions; nil without Config.Durable
 
 	unlock func() error // releases the spill directory
 
@@ -153,8 +157,20 @@ func New(cfg Config) (*Recorder, error) {
 		_ = unlock()
 		return nil, err
 	}
+	var jn *journal
+	if cfg.Durable != nil {
+		var warnings []error
+		if jn, warnings, err = openJournal(cfg.Dir); err != nil {
+			_ = unlock()
+			return nil, err
+		}
+		for _, w := range warnings {
+			cfg.Log.Warn().Err(w).Msg("recorder: journal")
+		}
+	}
 	return &Recorder{
 		cfg: cfg, pending: pending, run: run, unlock: unlock, spilledUntil: lastTickIn(pending, cfg.Log),
+		journal: jn,
 		buf: make([]item, 0, cfg.Capacity), inflight: make([]item, 0, cfg.Capacity),
 		kick: make(chan struct{}, 1), stop: make(chan struct{}),
 		logStore: newLimited(cfg.Log), logDurable: newLimited(cfg.Log), logLost: newLimited(cfg.Log),
@@ -174,6 +190,13 @@ func (r *Recorder) Start(ctx context.Context) {
 		defer r.wg.Done()
 		r.guardLoop()
 	}()
+	if r.journal != nil {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.feed(r.ctx, r.stop)
+		}()
+	}
 }
 
 // Close stops accepting records and flushes everything to the store. If ctx
@@ -199,7 +222,7 @@ func (r *Recorder) Close(ctx context.Context) error {
 		}
 		r.cancel()
 	}
-	perr := errors.Join(r.persistRest(), r.closeRejected())
+	perr := errors.Join(r.persistRest(), r.closeRejected(), r.closeJournal(ctx))
 	defer r.unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
