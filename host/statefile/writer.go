@@ -234,3 +234,16 @@ func (w *Writer) Written(target, name string) int64 {
 	}
 	return 0
 }
+
+// Pending returns how many strategies' latest states the named target
+// has not written.
+func (w *Writer) Pending(target string) int {
+	for _, l := range w.lanes {
+		if l.t.Name == target {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			return len(l.pending)
+		}
+	}
+	return 0
+}
