@@ -15,7 +15,7 @@ import (
 // stateCloseTimeout bounds the last state writes at shutdown. The local
 // file takes milliseconds; a store that has not taken the state by then
 // is down, and the file has it for the next start.
-const stateCloseTimeout = 5 * time.Second
+const stateCloseTimeout = 3 * time.Second
 
 // stateStores keeps each strategy's state between runs: its checkpoints
 // (ctx.save) while it runs and its on_stop table at the end. Every state
