@@ -126,8 +126,10 @@ func TestFaultKillRestoresCheckpoint(t *testing.T) {
 		saves := first.logLines("saved")
 		last := saves[len(saves)-1]
 		file, store := onDisk(t, data, target)
-		want, from := file, "" // either: both copies have the same version
-		if strings.HasPrefix(target, "postgres") { // the store alone must do it too
+		// With both copies the versions tie: either may be restored. With
+		// the state files removed the store alone must do it.
+		want, from := file, ""
+		if strings.HasPrefix(target, "postgres") {
 			if err := os.RemoveAll(filepath.Join(data, "state")); err != nil {
 				t.Fatal(err)
 			}
