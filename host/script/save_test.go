@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ctx.save keeps a deep copy of plain data as the checkpoint; a later
@@ -70,5 +71,36 @@ func TestSaveRefusesWhatCannotBeKept(t *testing.T) {
 				t.Errorf("after a refused save TakeCheckpoint = %#v, %v; want the previous state, not new", st, ok)
 			}
 		})
+	}
+}
+
+// After a timeout rebuilds the Lua state, on_start gets the last ctx.save
+// checkpoint, not the state it was first started with.
+func TestRestartAfterTimeoutGetsCheckpoint(t *testing.T) {
+	src := strategySrc(`"spin"`, `{ "005930" }`, `"1m"`, "{}", `
+local got
+function s.on_start(ctx, state) got = state end
+function s.on_tick(ctx, t)
+  if t.price == 1 then ctx.save({ n = 2 }) return end
+  while true do end
+end
+function s.on_stop(ctx) return got end`)
+	s, err := New(compileSrc(t, src), nil, Options{Budget: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Start(map[string]any{"n": 1.0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Tick(tick(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Tick(tick(70000)); err == nil {
+		t.Fatal("an endless loop did not time out")
+	}
+	st, err := s.Stop()
+	if err != nil || !reflect.DeepEqual(st, any(map[string]any{"n": 2.0})) {
+		t.Errorf("after the rebuild on_start got %#v (%v), want the checkpoint {n = 2}", st, err)
 	}
 }
