@@ -316,7 +316,7 @@ func saveStates(ctx context.Context, stg *storage, results []engine.Result) erro
 		}
 	}
 	var err error
-	stg.storeDown, err = stg.states.close(ctx)
+	stg.stateLate, err = stg.states.close(ctx)
 	return err
 }
 

@@ -90,9 +90,9 @@ func (s *stateStores) put(name string, st script.State) { s.w.Put(name, st) }
 
 // close writes the states still queued, within stateCloseTimeout. A
 // state that reached one of the two places is only a warning: the next
-// start reads it from there. storeDown reports that the store did not
-// take the states in time.
-func (s *stateStores) close(ctx context.Context) (storeDown bool, err error) {
+// start reads it from there. late reports that the store did not take
+// the states in time: it is down, or busy.
+func (s *stateStores) close(ctx context.Context) (late bool, err error) {
 	if s.closed {
 		return false, nil
 	}
@@ -102,11 +102,11 @@ func (s *stateStores) close(ctx context.Context) (storeDown bool, err error) {
 	if err = s.w.Close(ctx); err == nil {
 		return false, nil
 	}
-	storeDown = s.store != nil && s.w.Pending("store") > 0
+	late = s.store != nil && s.w.Pending("store") > 0
 	fileMissing := s.files == nil || s.w.Pending("state file") > 0
-	if fileMissing && (s.store == nil || storeDown) {
-		return storeDown, fmt.Errorf("run: %w", err)
+	if fileMissing && (s.store == nil || late) {
+		return late, fmt.Errorf("run: %w", err)
 	}
 	s.log.Warn().Err(err).Msg("strategy state kept in one place only; the next start reads it from there")
-	return storeDown, nil
+	return late, nil
 }

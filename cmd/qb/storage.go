@@ -23,16 +23,17 @@ type storage struct {
 	states *stateStores
 	log    zerolog.Logger
 	closed bool
-	// storeDown: the store did not take the strategy state at shutdown.
-	storeDown bool
+	// stateLate: the store did not take the strategy state at shutdown.
+	stateLate bool
 }
 
 // closeTimeout bounds the recorder's last flush at shutdown; what is left
 // stays in the spool directory for the next start.
 const closeTimeout = 30 * time.Second
 
-// closeTimeoutDown is closeTimeout when the store has just failed to take
-// the strategy state within stateCloseTimeout: it is down.
+// closeTimeoutDown is closeTimeout when the store did not take the
+// strategy state within stateCloseTimeout and does not answer a read: it
+// is down.
 const closeTimeoutDown = 2 * time.Second
 
 // openStorage opens --store (and the recorder writing to it), or the state
@@ -115,12 +116,24 @@ func (s *storage) tee(ctx context.Context, in <-chan market.Tick, out chan<- mar
 	}
 }
 
+// reachable reports whether the store answers a read within a second: a
+// store that is only busy does, one that is down does not.
+func (s *storage) reachable(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_, _, err := s.st.LoadStrategyState(ctx, "qb-probe")
+	if err != nil {
+		s.log.Warn().Err(err).Msg("store unreachable at shutdown: the recorder's last flush gets 2 s, the rest stays in the spool")
+	}
+	return err == nil
+}
+
 // close flushes the recorder and closes the store; calls after the first
 // do nothing.
 func (s *storage) close(ctx context.Context) error {
 	if s.states != nil && !s.states.closed { // a run that ended before saveStates
 		if down, err := s.states.close(ctx); err != nil || down {
-			s.storeDown = down
+			s.stateLate = down
 			s.log.Warn().Err(err).Msg("strategy state not written")
 		}
 	}
@@ -130,7 +143,7 @@ func (s *storage) close(ctx context.Context) error {
 	s.closed = true
 	defer s.st.Close()
 	timeout := closeTimeout
-	if s.storeDown { // what is left goes to the spool, replayed at the next start
+	if s.stateLate && !s.reachable(ctx) { // what is left goes to the spool, replayed at the next start
 		timeout = closeTimeoutDown
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
