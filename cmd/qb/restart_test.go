@@ -174,9 +174,11 @@ func readStored(t *testing.T, target string) stored {
 	if err != nil || !ok {
 		t.Fatalf("no state stored (%v)", err)
 	}
-	if err := json.Unmarshal(raw, &s.state); err != nil {
+	state, _, err := decodeStateRow(raw)
+	if err != nil {
 		t.Fatal(err)
 	}
+	s.state, _ = state.(map[string]any)
 	return s
 }
 

@@ -61,7 +61,7 @@ func runCmd(ctx context.Context, m *Main, args []string) error {
 	rf.every.d = 10 * time.Second
 	fs.Var(&rf.every, "report-every", "how often each strategy's P&L is logged")
 	fs.BoolVar(&rf.watch, "watch", true, "reload a strategy when its file changes (--watch=false to turn off)")
-	fs.StringVar(&rf.stateDir, "state-dir", "", "with --store none: folder of each strategy's on_stop state (default DATA-DIR/state)")
+	fs.StringVar(&rf.stateDir, "state-dir", "", "folder of each strategy's state files, its on_stop table and checkpoints, kept beside the store (default DATA-DIR/state)")
 	sf.register(fs)
 	lf.register(fs)
 	if help, err := parse(fs, args); help || err != nil {
@@ -168,7 +168,8 @@ func prepare(ctx context.Context, log zerolog.Logger, rf runFlags, sf strategyFl
 		return nil, err
 	}
 	su.eng, err = engine.New(engine.Config{Strategies: specs, Cash: sf.cash, Limits: &sf.risk.l, Fees: rf.fees, Log: log,
-		Sink: stg.sink(), Journal: stg.journal(), LastOrderID: back.lastID, NewBroker: rf.kis.newBroker()})
+		Sink: stg.sink(), Journal: stg.journal(), LastOrderID: back.lastID, NewBroker: rf.kis.newBroker(),
+		Checkpoint: stg.states.put})
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +222,7 @@ func runWith(ctx context.Context, m *Main, log zerolog.Logger, rf runFlags, sf s
 	default:
 	}
 	stopErr := eng.Stop()
-	saveErr := saveStates(context.WithoutCancel(ctx), stg.states, eng.Results())
+	saveErr := saveStates(ctx, stg, eng.Results())
 	// Everything is in the store before a line goes to stdout, which may be
 	// a pipe that is already closed (qb run | head).
 	saveErr = errors.Join(saveErr, stg.close(ctx))
@@ -296,10 +297,11 @@ func reloads(ctx context.Context, w *watch.Watcher, rl *reload.Reloader) <-chan 
 	return do
 }
 
-// restoreStates hands each strategy what its on_stop returned in the last run.
-func restoreStates(ctx context.Context, states stateKeeper, specs []engine.Spec, metas []script.Meta) error {
+// restoreStates hands each strategy its newest state from the last run:
+// its on_stop table, or after a crash its last checkpoint.
+func restoreStates(ctx context.Context, states *stateStores, specs []engine.Spec, metas []script.Meta) error {
 	for i := range specs {
-		st, ok, err := states.LoadState(ctx, metas[i].Name)
+		st, ok, err := states.load(ctx, metas[i].Name)
 		if err != nil {
 			return fmt.Errorf("run: restore state: %w", err)
 		}
@@ -310,15 +312,17 @@ func restoreStates(ctx context.Context, states stateKeeper, specs []engine.Spec,
 	return nil
 }
 
-// saveStates keeps each strategy's on_stop table for the next run.
-func saveStates(ctx context.Context, states stateKeeper, results []engine.Result) error {
-	var errs []error
+// saveStates keeps each strategy's on_stop table (or its last checkpoint)
+// for the next run, after the checkpoints queued before it.
+func saveStates(ctx context.Context, stg *storage, results []engine.Result) error {
 	for _, r := range results {
 		if r.State != nil {
-			errs = append(errs, states.SaveState(ctx, r.Name, r.State))
+			stg.states.put(r.Name, r.State)
 		}
 	}
-	return errors.Join(errs...)
+	var err error
+	stg.stateLate, err = stg.states.close(ctx)
+	return err
 }
 
 // simSymbols lists the simulator's default symbols and then the others the

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -13,31 +11,30 @@ import (
 	"github.com/qbtrading/qb/host/engine"
 	"github.com/qbtrading/qb/host/live"
 	"github.com/qbtrading/qb/host/record"
-	"github.com/qbtrading/qb/host/script"
 	"github.com/qbtrading/qb/host/statefile"
 	"github.com/qbtrading/qb/lib/market"
 	"github.com/qbtrading/qb/sqldb"
 )
 
-// stateKeeper keeps each strategy's on_stop state between runs: the
-// store's strategy_state table, or files with --store none.
-type stateKeeper interface {
-	LoadState(ctx context.Context, name string) (script.State, bool, error)
-	SaveState(ctx context.Context, name string, st script.State) error
-}
-
 // storage is what qb run keeps its data in.
 type storage struct {
 	st     sqldb.Store      // nil with --store none
 	rec    *record.Recorder // nil with --store none
-	states stateKeeper
+	states *stateStores
 	log    zerolog.Logger
 	closed bool
+	// stateLate: the store did not take the strategy state at shutdown.
+	stateLate bool
 }
 
 // closeTimeout bounds the recorder's last flush at shutdown; what is left
 // stays in the spool directory for the next start.
 const closeTimeout = 30 * time.Second
+
+// closeTimeoutDown is closeTimeout when the store did not take the
+// strategy state within stateCloseTimeout and does not answer a read: it
+// is down.
+const closeTimeoutDown = 2 * time.Second
 
 // openStorage opens --store (and the recorder writing to it), or the state
 // folder with --store none.
@@ -51,7 +48,7 @@ func openStorage(ctx context.Context, rf runFlags, log zerolog.Logger) (*storage
 		if err != nil {
 			return nil, fmt.Errorf("run: %w", err)
 		}
-		return &storage{states: dir, log: log}, nil
+		return &storage{states: newStateStores(dir, nil, log), log: log}, nil
 	}
 	target := storeTarget(rf.store, rf.dataDir)
 	st, err := openStore(ctx, target, log)
@@ -72,14 +69,14 @@ func openStorage(ctx context.Context, rf runFlags, log zerolog.Logger) (*storage
 	}
 	// The writer outlives Ctrl-C: close flushes it.
 	rec.Start(context.WithoutCancel(ctx))
-	states := storeStates{st: st, rec: rec}
-	if fi, err := os.Stat(stateDir); err == nil && fi.IsDir() {
-		if states.files, err = statefile.Open(stateDir); err != nil {
-			err = errors.Join(fmt.Errorf("run: %w", err), rec.Close(ctx))
-			st.Close()
-			return nil, err
-		}
+	// The state files keep a copy of every state the store gets, so a
+	// store that is down at Ctrl-C loses none.
+	files, err := statefile.Open(stateDir)
+	if err != nil {
+		log.Warn().Err(err).Msg("no local copy of strategy state: it is kept in the store only")
+		files = nil
 	}
+	states := newStateStores(files, &storeStates{st: st, rec: rec}, log)
 	return &storage{st: st, rec: rec, states: states, log: log}, nil
 }
 
@@ -153,15 +150,37 @@ func (s *storage) tee(ctx context.Context, in <-chan market.Tick, out chan<- mar
 	}
 }
 
+// reachable reports whether the store answers a read within a second: a
+// store that is only busy does, one that is down does not.
+func (s *storage) reachable(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_, _, err := s.st.LoadStrategyState(ctx, "qb-probe")
+	if err != nil {
+		s.log.Warn().Err(err).Msg("store unreachable at shutdown: the recorder's last flush gets 2 s, the rest stays in the spool")
+	}
+	return err == nil
+}
+
 // close flushes the recorder and closes the store; calls after the first
 // do nothing.
 func (s *storage) close(ctx context.Context) error {
+	if s.states != nil && !s.states.closed { // a run that ended before saveStates
+		if down, err := s.states.close(ctx); err != nil || down {
+			s.stateLate = down
+			s.log.Warn().Err(err).Msg("strategy state not written")
+		}
+	}
 	if s.st == nil || s.closed {
 		return nil
 	}
 	s.closed = true
 	defer s.st.Close()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+	timeout := closeTimeout
+	if s.stateLate && !s.reachable(ctx) { // what is left goes to the spool, replayed at the next start
+		timeout = closeTimeoutDown
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	err := s.rec.Close(ctx)
 	stats := s.rec.Stats()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -144,39 +145,58 @@ func rejection(o *market.Order) record.Event {
 	return record.Event{Time: at, Component: "engine", Level: "warn", Message: "order rejected", Details: details}
 }
 
-// storeStates keeps strategy state in the store's strategy_state table.
-// A strategy the store has no state for gets the one a --store none run
-// left in the state folder, if any, so that state survives the switch.
+// storeStates keeps strategy state in the store's strategy_state table,
+// with its checkpoint version: {"qb_state_version": V, "state": ...}. A
+// row written before versions (the plain state) is version 0.
 type storeStates struct {
-	st    sqldb.Store
-	rec   *record.Recorder
-	files stateKeeper // nil when there is no state folder
+	st  sqldb.Store
+	rec *record.Recorder
 }
 
-func (s storeStates) LoadState(ctx context.Context, name string) (script.State, bool, error) {
+// versionedRow is a strategy_state row with a checkpoint version.
+type versionedRow struct {
+	Version *int64          `json:"qb_state_version"`
+	State   json.RawMessage `json:"state"`
+}
+
+func (s storeStates) LoadVersion(ctx context.Context, name string) (script.State, int64, bool, error) {
 	raw, ok, err := s.st.LoadStrategyState(ctx, name)
-	if err != nil {
-		return nil, false, err
+	if err != nil || !ok {
+		return nil, 0, false, err
 	}
-	if !ok {
-		if s.files == nil {
-			return nil, false, nil
-		}
-		return s.files.LoadState(ctx, name)
+	st, v, err := decodeStateRow(raw)
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("load state of %s: %w", name, err)
+	}
+	return st, v, true, nil
+}
+
+// decodeStateRow reads a strategy_state row: versioned, or a plain state.
+func decodeStateRow(raw []byte) (script.State, int64, error) {
+	var row versionedRow
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	v := int64(0)
+	if dec.Decode(&row) == nil && row.Version != nil && row.State != nil && !dec.More() {
+		raw, v = row.State, *row.Version
 	}
 	var st any
 	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, false, fmt.Errorf("load state of %s: %w", name, err)
+		return nil, 0, err
 	}
-	return st, true, nil
+	return st, v, nil
 }
 
-func (s storeStates) SaveState(ctx context.Context, name string, st script.State) error {
+// SaveVersion writes the state with its version. The recorder retries
+// until ctx ends.
+func (s storeStates) SaveVersion(ctx context.Context, name string, st script.State, version int64) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("save state of %s: %w", name, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, journalTimeout)
-	defer cancel()
-	return s.rec.SaveStrategyState(ctx, name, raw)
+	row, err := json.Marshal(versionedRow{Version: &version, State: raw})
+	if err != nil {
+		return fmt.Errorf("save state of %s: %w", name, err)
+	}
+	return s.rec.SaveStrategyState(ctx, name, row)
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -46,6 +47,15 @@ type Config struct {
 	// Journal, when set, stores orders, fills and positions durably
 	// before the engine acts on them (see Journal).
 	Journal Journal
+	// Checkpoint, when set, receives each strategy's checkpoint: what its
+	// script last passed to ctx.save (or, at a reload or removal, what
+	// on_stop returned). It is called on the engine's goroutine, at most
+	// once per strategy per hook call, at once after a fill and otherwise
+	// at most every CheckpointEvery of engine time, and must not block:
+	// keep the latest per strategy and write it elsewhere. st is not
+	// changed afterwards.
+	Checkpoint      func(strategy string, st script.State)
+	CheckpointEvery time.Duration // DefaultCheckpointEvery when 0
 	// LastOrderID is the highest order ID an earlier run used; new IDs
 	// continue above it (and above every restored order's). Each
 	// strategy's own order numbers continue from Restore.LastSeq.
@@ -134,6 +144,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if out.LastOrderID < 0 {
 		return out, fmt.Errorf("engine config: last order ID %d is negative", out.LastOrderID)
+	}
+	if out.CheckpointEvery <= 0 {
+		out.CheckpointEvery = DefaultCheckpointEvery
 	}
 	if out.History == 0 {
 		out.History = DefaultHistory

@@ -40,6 +40,7 @@ type Engine struct {
 	nextID     int64
 	started    bool
 	stopped    bool
+	ckptNext   int64 // engine time (unix ns) of the next dueCheckpoints sweep
 
 	// Scratch space, reused so the tick path does not allocate.
 	closed   []closedBar
@@ -200,6 +201,7 @@ func (e *Engine) Stop() error {
 			}
 			s.state = st
 		}
+		s.state = e.handOver(s, s.state, false)
 		s.status = s.s.Status()
 		e.cancelAll(s, "engine stopped")
 		s.pending = s.pending[:0]

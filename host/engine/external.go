@@ -92,6 +92,7 @@ func (e *Engine) tellLate(s *strat, f *market.Fill) {
 		e.ev = Event{Kind: EventFill, Strategy: s.name, Fill: *f}
 		e.sink.Publish(&e.ev)
 	}
+	s.ckpt.filled = true
 	var err error
 	if s.wantsFill && s.running() {
 		e.fillArg = *f

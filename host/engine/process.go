@@ -68,6 +68,7 @@ func (e *Engine) Advance(now time.Time) {
 		e.closeDue(now)
 	}
 	e.setClock(now)
+	e.dueCheckpoints()
 }
 
 // setClock moves the clock forward to t, booking day-end equity points
@@ -181,6 +182,7 @@ func (e *Engine) tellFill(s *strat, f *market.Fill, upd *market.Order) {
 		e.sink.Publish(&e.ev)
 	}
 	e.notify(s, upd)
+	s.ckpt.filled = true
 	var err error
 	if s.wantsFill && s.running() {
 		e.fillArg = *f

@@ -41,6 +41,7 @@ func (e *Engine) Replace(name string, sp Spec) error {
 		}
 		s.swapping = false
 	}
+	state = e.handOver(s, state, true)
 	s.spec = sp
 	if err := e.swap(s, impl, file, state, "replace"); err != nil {
 		errs = append(errs, err)
@@ -169,6 +170,7 @@ func (e *Engine) Remove(name string) error {
 		s.state, err = s.s.Stop()
 		s.swapping = false
 	}
+	s.state = e.handOver(s, s.state, true)
 	s.status = s.s.Status()
 	e.cancelAll(s, "strategy removed")
 	s.pending = s.pending[:0]

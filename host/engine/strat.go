@@ -41,6 +41,7 @@ type strat struct {
 	swapping bool // Replace is stopping the old version
 	removed  bool // Remove stopped it; its account stays
 	toldBars bool // it was told that bar data has no ticks for it
+	ckpt     checkpointState
 }
 
 // running reports whether the strategy still gets events.
@@ -58,6 +59,7 @@ func (e *Engine) after(s *strat, hook string, err error) {
 		e.checkPaused(s)
 	}
 	e.drain(s)
+	e.checkpoint(s)
 }
 
 // checkPaused notices that the runtime paused the strategy: it gets no

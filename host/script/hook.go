@@ -233,7 +233,11 @@ func (s *Strategy) restart() *Error {
 	if !s.started || s.hooks[HookStart] == nil {
 		return nil
 	}
-	arg, err := toLua(s.L, s.startState)
+	st := s.startState
+	if s.checkpoint != nil { // ctx.save ran since: the newer state
+		st = s.checkpoint
+	}
+	arg, err := toLua(s.L, st)
 	if err != nil {
 		return &Error{File: s.prog.File, Hook: "on_start", Kind: KindRuntime, Msg: err.Error()}
 	}

@@ -102,7 +102,7 @@ func TestReachableGoFunctions(t *testing.T) {
 	slices.Sort(names)
 	want := "assert ctx.atr ctx.bars ctx.bbands ctx.buy ctx.cancel ctx.cash ctx.ema ctx.equity ctx.highest " +
 		"ctx.indicator ctx.last ctx.log.debug ctx.log.error ctx.log.info ctx.log.warn ctx.lowest ctx.macd ctx.now " +
-		"ctx.orders ctx.position ctx.roc ctx.rsi ctx.sell ctx.sma ctx.stddev ctx.stoch ctx.wma error getmetatable " +
+		"ctx.orders ctx.position ctx.roc ctx.rsi ctx.save ctx.sell ctx.sma ctx.stddev ctx.stoch ctx.wma error getmetatable " +
 		"ipairs math.abs math.acos math.asin math.atan math.atan2 math.ceil math.cos math.cosh math.deg math.exp " +
 		"math.floor math.fmod math.frexp math.ldexp math.log math.log10 math.max math.min math.mod math.modf " +
 		"math.pow math.rad math.random math.sin math.sinh math.sqrt math.tan math.tanh next pairs pcall print " +

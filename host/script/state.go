@@ -185,3 +185,12 @@ func (c *stateCopy) to(L *lua.LState, v any, path string, depth int) (lua.LValue
 	}
 	return nil, fmt.Errorf("%s: %T is not state data (nil, bool, float64, string, []any, map[string]any)", path, v)
 }
+
+// TakeCheckpoint returns the state the script last passed to ctx.save,
+// and whether it saved since the previous call. The state is a deep copy
+// the caller may keep; it outlives a rebuild of the Lua state.
+func (s *Strategy) TakeCheckpoint() (State, bool) {
+	ok := s.checkpointNew
+	s.checkpointNew = false
+	return s.checkpoint, ok
+}

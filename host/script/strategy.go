@@ -43,6 +43,9 @@ type Strategy struct {
 	reason     string    // why it paused
 	last       *Error
 	closed     bool
+
+	checkpoint    State // the last table ctx.save was given
+	checkpointNew bool  // ctx.save ran since TakeCheckpoint
 }
 
 // Meta describes a strategy as its script declares it.

@@ -55,6 +55,12 @@ func (d *Dir) File(name string) (string, error) {
 // SaveState writes st as name's state, replacing the previous one
 // atomically: a crash leaves either the old file or the new one, whole.
 func (d *Dir) SaveState(ctx context.Context, name string, st script.State) error {
+	return d.SaveVersion(ctx, name, st, 0)
+}
+
+// SaveVersion is SaveState for a checkpoint: version (positive; 0 is
+// none) says which of two copies of a strategy's state is newer.
+func (d *Dir) SaveVersion(ctx context.Context, name string, st script.State, version int64) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save state of %s: %w", name, err)
 	}
@@ -62,7 +68,10 @@ func (d *Dir) SaveState(ctx context.Context, name string, st script.State) error
 	if err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
-	data, err := encode(name, st)
+	if version < 0 {
+		return fmt.Errorf("save state of %s: version %d is negative", name, version)
+	}
+	data, err := encode(name, st, version)
 	if err != nil {
 		return fmt.Errorf("save state of %s: %w", name, err)
 	}
@@ -74,23 +83,30 @@ func (d *Dir) SaveState(ctx context.Context, name string, st script.State) error
 
 // LoadState reads name's state. ok is false when none was saved.
 func (d *Dir) LoadState(ctx context.Context, name string) (st script.State, ok bool, err error) {
+	st, _, ok, err = d.LoadVersion(ctx, name)
+	return st, ok, err
+}
+
+// LoadVersion reads name's state and its version (0 for a state saved
+// without one). ok is false when none was saved.
+func (d *Dir) LoadVersion(ctx context.Context, name string) (st script.State, version int64, ok bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, false, fmt.Errorf("load state of %s: %w", name, err)
+		return nil, 0, false, fmt.Errorf("load state of %s: %w", name, err)
 	}
 	path, err := d.File(name)
 	if err != nil {
-		return nil, false, fmt.Errorf("load state: %w", err)
+		return nil, 0, false, fmt.Errorf("load state: %w", err)
 	}
 	data, err := readLimited(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
+		return nil, 0, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("load state of %s: %w", name, err)
+		return nil, 0, false, fmt.Errorf("load state of %s: %w", name, err)
 	}
-	st, err = decode(name, data)
+	st, version, err = decode(name, data)
 	if err != nil {
-		return nil, false, fmt.Errorf("load state of %s: %s: %w", name, path, err)
+		return nil, 0, false, fmt.Errorf("load state of %s: %s: %w", name, path, err)
 	}
-	return st, true, nil
+	return st, version, true, nil
 }

@@ -174,7 +174,9 @@ func TestBadFiles(t *testing.T) {
 	for name, content := range map[string]string{
 		"truncated":      `{"format":1,"strategy":"s","state":{"a":`,
 		"other strategy": `{"format":1,"strategy":"t","state":1}`,
-		"newer format":   `{"format":2,"strategy":"s","state":1}`,
+		"newer format":   `{"format":3,"strategy":"s","state":1}`,
+		"no version":     `{"format":2,"strategy":"s","state":1}`,
+		"version in 1":   `{"format":1,"strategy":"s","version":5,"state":1}`,
 		"no state":       `{"format":1,"strategy":"s"}`,
 		"unknown field":  `{"format":1,"strategy":"s","state":1,"x":2}`,
 		"trailing data":  `{"format":1,"strategy":"s","state":1} {}`,
@@ -211,15 +213,15 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"format":1,"strategy":"ma_cross","state":[1,2,{"a":null}]}`))
 	f.Add([]byte(`{"format":1,"strategy":"ma_cross","state":1e999}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := decode("ma_cross", data)
+		st, _, err := decode("ma_cross", data)
 		if err != nil {
 			return
 		}
-		again, err := encode("ma_cross", st)
+		again, err := encode("ma_cross", st, 0)
 		if err != nil {
 			t.Fatalf("decoded state does not encode: %v", err)
 		}
-		st2, err := decode("ma_cross", again)
+		st2, _, err := decode("ma_cross", again)
 		if err != nil || !reflect.DeepEqual(st, st2) {
 			t.Fatalf("round trip: %#v → %#v (%v)", st, st2, err)
 		}
