@@ -186,14 +186,14 @@ func TestFaultStoreDownCtrlCKeepsStateInFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a private PostgreSQL cluster and qb twice")
 	}
-	pg := startPrivatePG(t)
+	pg := privatePostgres(t)
 	scripts, data := t.TempDir(), t.TempDir()
 	writeScript(t, scripts, "counter.lua", counter)
-	args := []string{"run", "--scripts", scripts, "--store", pg.url(), "--data-dir", data, "--warmup", "0",
+	args := []string{"run", "--scripts", scripts, "--store", pg.target(), "--data-dir", data, "--warmup", "0",
 		"--pace", "2m", "--report-every", "1h", "--watch=false", "--log-format", "json"}
 	first := startQB(t, args...)
 	first.waitFor(t, "bar counted", func(l map[string]any) bool { return num(l, "bars") >= 3 })
-	pg.stop(t)
+	pg.down(t)
 	first.waitFor(t, "bar counted", func(l map[string]any) bool { return num(l, "bars") >= 6 })
 	begin := time.Now()
 	_ = first.cmd.Process.Signal(os.Interrupt)
@@ -217,7 +217,7 @@ func TestFaultStoreDownCtrlCKeepsStateInFile(t *testing.T) {
 		t.Fatalf("state file holds %v (%v, %v); on_stop returned %v", st, ok, err, stopped)
 	}
 
-	pg.start(t)
+	pg.up(t)
 	second := startQB(t, args...)
 	restored := second.waitLog(t, "strategy state restored")
 	started := second.waitLog(t, "counter started")
