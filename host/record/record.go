@@ -169,9 +169,8 @@ func New(cfg Config) (*Recorder, error) {
 		}
 	}
 	return &Recorder{
-		cfg: cfg, pending: pending, run: run, unlock: unlock, spilledUntil: lastTickIn(pending, cfg.Log),
-		journal: jn,
-		buf:     make([]item, 0, cfg.Capacity), inflight: make([]item, 0, cfg.Capacity),
+		cfg: cfg, pending: pending, run: run, unlock: unlock, spilledUntil: lastTickIn(pending, cfg.Log), journal: jn,
+		buf: make([]item, 0, cfg.Capacity), inflight: make([]item, 0, cfg.Capacity),
 		kick: make(chan struct{}, 1), stop: make(chan struct{}),
 		logStore: newLimited(cfg.Log), logDurable: newLimited(cfg.Log), logLost: newLimited(cfg.Log),
 	}, nil
