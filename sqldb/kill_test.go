@@ -15,7 +15,10 @@ import (
 	"github.com/qbtrading/qb/sqldb"
 )
 
-const helperEnv = "QB_TEST_HELPER_HOST_TARGET"
+const (
+	helperEnv    = "QB_TEST_HELPER_HOST_TARGET"
+	helperDirEnv = "QB_TEST_HELPER_HOST_DIR" // the helper's spool: its journal
+)
 
 // killedOrder is what the helper host saves before it is killed.
 func killedOrder() market.Order {
@@ -26,12 +29,15 @@ func killedOrder() market.Order {
 	return o
 }
 
-// A host saves its state through the recorder's durable path and is killed
-// with SIGKILL: a new host finds the order, the position and the state.
+// A host saves its state through the recorder (orders, fills and positions
+// to its journal, state to the store) and is killed with SIGKILL: a new
+// host on the same spool writes the journal to the store, as qb run does
+// before it restores, and finds the order, the position and the state.
 func TestKillNineRestoresState(t *testing.T) {
 	eachStore(t, func(t *testing.T, target string) {
+		spool := t.TempDir()
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperHost$", "-test.count=1")
-		cmd.Env = append(os.Environ(), helperEnv+"="+target)
+		cmd.Env = append(os.Environ(), helperEnv+"="+target, helperDirEnv+"="+spool)
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -51,6 +57,13 @@ func TestKillNineRestoresState(t *testing.T) {
 		_ = cmd.Wait()
 
 		st := open(t, target, sqldb.Options{})
+		r, err := record.New(record.Config{Store: recorderStore{st}, Durable: st, Dir: spool})
+		mustDo(t, err)
+		r.Start(ctx0)
+		ctx, cancel := context.WithTimeout(ctx0, 30*time.Second)
+		defer cancel()
+		mustDo(t, r.Recover(ctx))
+		closeRecorder(t, r)
 		orders, err := st.OpenOrders(ctx0)
 		mustDo(t, err)
 		if len(orders) != 1 {
@@ -83,7 +96,7 @@ func TestHelperHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := record.New(record.Config{Store: recorderStore{st}, Durable: st, Dir: t.TempDir()})
+	r, err := record.New(record.Config{Store: recorderStore{st}, Durable: st, Dir: os.Getenv(helperDirEnv)})
 	if err != nil {
 		t.Fatal(err)
 	}

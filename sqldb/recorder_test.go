@@ -190,8 +190,9 @@ func (failingStore) WriteTicks(context.Context, []market.Tick) error { return er
 
 var errStoreDown = errors.New("store down")
 
-// The durable path rides out killed connections too: SaveOrder returns only
-// once the order is stored, with no error to the host.
+// The journal's feeder rides out killed connections: the order saved
+// after the database killed every connection reaches the store, with no
+// error to the host.
 func TestDurableSurvivesKilledConnections(t *testing.T) {
 	st, schema := openPostgres(t, sqldb.Options{})
 	r, err := record.New(record.Config{Store: recorderStore{st}, Durable: st, Dir: t.TempDir(),
@@ -199,7 +200,12 @@ func TestDurableSurvivesKilledConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustDo(t, r.SaveOrder(ctx0, newOrder(1))) // the pool now holds a connection
+	r.Start(ctx0)
+	mustDo(t, r.SaveOrder(ctx0, newOrder(1)))
+	waitFor(t, "the first order stored", func() bool { // the pool now holds a connection
+		open, err := st.OpenOrders(ctx0)
+		return err == nil && len(open) == 1
+	})
 	killer := adminConn(t)
 	defer killer.Close(ctx0)
 	var n int64
@@ -213,9 +219,22 @@ func TestDurableSurvivesKilledConnections(t *testing.T) {
 	o := newOrder(1)
 	mustDo(t, o.Accept(day0.Add(time.Second)))
 	mustDo(t, r.SaveOrder(ctx, o))
+	closeRecorder(t, r) // returns once the store has the journal
 	open, err := st.OpenOrders(ctx0)
 	mustDo(t, err)
 	if len(open) != 1 || open[0].Status != market.OrderAccepted {
 		t.Fatalf("open orders = %+v", open)
+	}
+}
+
+// waitFor polls cond for up to 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -184,11 +184,12 @@ func TestFaultFullDisk(t *testing.T) {
 			t.Errorf("%d %q lines in %v, want at most %d", n, msg, ran.Round(time.Second), limit)
 		}
 	}
-	// The halt may come from storing an update of the order being placed
-	// ("save order N"), stored as new before the disk filled: that one was
-	// placed; none after it.
+	// The halt may come from journaling an update of the order being placed
+	// ("journal order N (accepted)"), journaled as new before the disk
+	// filled: that one was placed; none after it. (The spammer is the only
+	// strategy, so its order numbers are the host's order IDs.)
 	var stored float64
-	_, _ = fmt.Sscanf(fmt.Sprint(halt["error"]), "save order %g", &stored)
+	_, _ = fmt.Sscanf(fmt.Sprint(halt["error"]), "journal order %g", &stored)
 	var after bool
 	var refused int
 	for _, l := range lines {
