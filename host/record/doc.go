@@ -12,12 +12,15 @@
 // half-way through it.
 //
 // What a killed process (kill -9, a crash) loses is bounded in time: a record
-// is in the store, or in a spill file the operating system holds, at most
-// 2×FlushInterval after it was recorded (100 ms by default). The writer sends
-// the buffer every FlushInterval; a guard pushes the open spill file's lines
-// to the operating system every FlushInterval/2 and, when a store call has
-// lasted FlushInterval/2, moves the buffer to a spill file and copies the
-// batch being written (the copy is deleted once the store has it). Spill
+// is in the store, or in a spill file the operating system holds, within
+// FlushInterval plus the time of the store write that takes it while the
+// store keeps up (100 ms for a write under 50 ms, the live case), and at
+// most FlushInterval + StallAfter + FlushInterval/2 after it was recorded
+// (325 ms by default) when the store stalls. The writer sends the buffer
+// every FlushInterval; a guard pushes the open spill file's lines to the
+// operating system every FlushInterval/2 and, when a store call has lasted
+// StallAfter, moves the buffer to a spill file and copies the batch being
+// written (the copy is deleted once the store has it). Spill
 // files are fsynced when closed, not line by line: a power failure can lose
 // more. A caller that resumes a market after the last stored tick must also
 // look at SpilledUntil, the last tick of the spill files an earlier run left,

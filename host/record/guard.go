@@ -9,16 +9,16 @@ import (
 // A process killed with SIGKILL (or crashing) loses what it holds in memory
 // only. The guard bounds that by time: every FlushInterval/2 it pushes the
 // open spill file's buffered lines to the operating system, and when a
-// store call has lasted FlushInterval/2 or more (a slow or absent store),
-// it moves the buffer to a spill file, new records following it there,
-// and saves a copy of the batch being written. The copy is deleted once
-// the store has the batch; if the process dies first, the next start
-// replays it (the store's writes are idempotent).
+// store call has lasted StallAfter or more (a slow or absent store), it
+// moves the buffer to a spill file, new records following it there, and
+// saves a copy of the batch being written. The copy is deleted once the
+// store has the batch; if the process dies first, the next start replays
+// it (the store's writes are idempotent).
 //
-// So a record is in the store or in a file at most about 2×FlushInterval
-// after it was recorded: the writer takes it within FlushInterval, and a
-// store call that has not finished FlushInterval/2 later is noticed by the
-// guard within another FlushInterval/2.
+// So a record is in the store or in a file within FlushInterval plus the
+// store call's time while the store keeps up, and at most FlushInterval +
+// StallAfter + FlushInterval/2 (325 ms by default) after it was recorded
+// when the store stalls.
 
 func (r *Recorder) guardLoop() {
 	t := time.NewTicker(max(r.cfg.FlushInterval/2, time.Millisecond))
@@ -38,7 +38,7 @@ func (r *Recorder) guardLoop() {
 // guard does one round of the guard's work.
 func (r *Recorder) guard() {
 	r.mu.Lock()
-	stalled := !r.busy.IsZero() && time.Since(r.busy) >= r.cfg.FlushInterval/2
+	stalled := !r.busy.IsZero() && time.Since(r.busy) >= r.cfg.StallAfter
 	r.mu.Unlock()
 	if stalled {
 		r.saveInflight()

@@ -43,7 +43,13 @@ type Config struct {
 
 	Capacity      int           // records held in memory before spilling (default 16384; twice that is allocated)
 	BatchSize     int           // records per store write (default 4096)
-	FlushInterval time.Duration // how often the writer sends the buffer (default 50ms); 2× it bounds what kill -9 loses (package doc)
+	FlushInterval time.Duration // how often the writer sends the buffer (default 50ms); see the package doc for what kill -9 loses
+	// StallAfter is how long a store write may take before the store is
+	// taken for stalled: the batch in flight is then copied to a spill file
+	// and the buffer spilled (default 250ms). A healthy write of a full
+	// batch takes far less; copying every long bulk write would halve the
+	// ingest rate.
+	StallAfter time.Duration
 	MinBackoff    time.Duration // first retry delay after a failed write (default 50ms)
 	MaxBackoff    time.Duration // retry delay cap (default 5s)
 	Log           zerolog.Logger
@@ -69,6 +75,7 @@ func (c *Config) defaults() error {
 	setDefault(&c.Capacity, 16384)
 	setDefault(&c.BatchSize, 4096)
 	setDefault(&c.FlushInterval, 50*time.Millisecond)
+	setDefault(&c.StallAfter, 250*time.Millisecond)
 	setDefault(&c.MinBackoff, 50*time.Millisecond)
 	setDefault(&c.MaxBackoff, 5*time.Second)
 	c.BatchSize = min(c.BatchSize, c.Capacity)
