@@ -50,9 +50,9 @@ type Config struct {
 	// batch takes far less; copying every long bulk write would halve the
 	// ingest rate.
 	StallAfter time.Duration
-	MinBackoff    time.Duration // first retry delay after a failed write (default 50ms)
-	MaxBackoff    time.Duration // retry delay cap (default 5s)
-	Log           zerolog.Logger
+	MinBackoff time.Duration // first retry delay after a failed write (default 50ms)
+	MaxBackoff time.Duration // retry delay cap (default 5s)
+	Log        zerolog.Logger
 
 	// Stop, when closed, says the host is stopping (Ctrl-C): a failed
 	// write is no longer retried, so a store that is down cannot hold up
