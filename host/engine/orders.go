@@ -137,7 +137,7 @@ func (e *Engine) notify(s *strat, o *market.Order) {
 // than its reservation and the cash still covers it, the reservation rises
 // to it; when not, the order is cancelled, and the strategy hears why.
 func (e *Engine) recheckMarketBuys(y *symbol) {
-	q := risk.Quote{Last: y.last, PrevClose: y.prevClose, Grid: e.grid(y.sym)}
+	var q risk.Quote // made at the first market buy: most ticks have none
 	for _, s := range e.strats {
 		if s.market == nil || len(s.acct.open) == 0 {
 			continue
@@ -147,6 +147,9 @@ func (e *Engine) recheckMarketBuys(y *symbol) {
 			o := &s.acct.open[i]
 			if o.Symbol != y.sym || o.Side != market.Buy || o.Type != market.MarketOrder {
 				continue
+			}
+			if q.Last == 0 {
+				q = risk.Quote{Last: y.last, PrevClose: y.prevClose, Grid: e.grid(y.sym)}
 			}
 			p := e.gate.Price(&o.Order, q)
 			if p <= o.reserve {
