@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/qbtrading/qb/host/replay"
 	"github.com/qbtrading/qb/host/watch"
+	"github.com/qbtrading/qb/lib/market"
 )
 
 // replayWatch replays once, then again each time a file under the
@@ -16,11 +19,11 @@ import (
 // and the watch goes on, so a user can fix it and save again.
 func replayWatch(ctx context.Context, m *Main, cfg replay.Config, strategies []string, report string) error {
 	if cfg.Tape == nil { // --store replays have read theirs
-		tape, err := replay.ReadTapes(cfg.Data)
-		if err != nil {
+		// Each replay streams the files again, in bounded memory; a pass
+		// first ends the watch on data no script change can fix.
+		if err := checkData(cfg.Data); err != nil {
 			return err
 		}
-		cfg.Tape = tape
 	}
 	cfg.Progress = nil
 	changes, err := watchFolders(ctx, strategies)
@@ -76,4 +79,23 @@ func watchFolders(ctx context.Context, paths []string) (<-chan []watch.Change, e
 		}()
 	}
 	return out, nil
+}
+
+// checkData reads the files through to their end as a replay would.
+func checkData(paths []string) error {
+	src, err := replay.OpenTapes(paths)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	var t market.Tick
+	for {
+		err := src.Next(&t)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }

@@ -89,7 +89,7 @@ func runBars(t *testing.T, src string) engine.Result {
 	if err := eng.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if err := feed(context.Background(), eng, tp, nil); err != nil {
+	if _, err := feed(context.Background(), eng, SliceSource(tp[1:]), &tp[0], nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := eng.Stop(); err != nil {

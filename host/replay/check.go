@@ -14,37 +14,48 @@ import (
 // but a person should hear about: prices off the KRX tick grid, and ticks
 // of a symbol no strategy trades and the listing does not know.
 type tapeCheck struct {
-	syms  []market.Symbol // in order of first appearance
-	count map[market.Symbol]*symCount
+	syms    []market.Symbol // in order of first appearance
+	count   map[market.Symbol]*symCount
+	listing *krx.Listing
+
+	last market.Symbol // the previous tick's symbol, its count and market
+	n    *symCount
+	mkt  krx.Market
 }
 
 type symCount struct{ ticks, offGrid int }
 
+// checkTape checks a whole tape.
 func checkTape(tape []market.Tick, listing *krx.Listing) *tapeCheck {
-	c := &tapeCheck{count: make(map[market.Symbol]*symCount)}
-	var last market.Symbol
-	var n *symCount
-	var mkt krx.Market
+	c := newTapeCheck(listing)
 	for i := range tape {
-		t := &tape[i]
-		if n == nil || t.Symbol != last {
-			last = t.Symbol
-			if n = c.count[last]; n == nil {
-				n = &symCount{}
-				c.count[last] = n
-				c.syms = append(c.syms, last)
-			}
-			mkt = krx.KOSPI // as the engine takes an unlisted symbol
-			if st, ok := listing.Lookup(last); ok && st.Market != krx.UnknownMarket {
-				mkt = st.Market
-			}
-		}
-		n.ticks++
-		if !krx.GridOn(t.Time, mkt).OnGrid(t.Price) {
-			n.offGrid++
-		}
+		c.add(&tape[i])
 	}
 	return c
+}
+
+func newTapeCheck(listing *krx.Listing) *tapeCheck {
+	return &tapeCheck{listing: listing, count: make(map[market.Symbol]*symCount)}
+}
+
+// add counts one tick, as the replay streams it.
+func (c *tapeCheck) add(t *market.Tick) {
+	if c.n == nil || t.Symbol != c.last {
+		c.last = t.Symbol
+		if c.n = c.count[c.last]; c.n == nil {
+			c.n = &symCount{}
+			c.count[c.last] = c.n
+			c.syms = append(c.syms, c.last)
+		}
+		c.mkt = krx.KOSPI // as the engine takes an unlisted symbol
+		if st, ok := c.listing.Lookup(c.last); ok && st.Market != krx.UnknownMarket {
+			c.mkt = st.Market
+		}
+	}
+	c.n.ticks++
+	if !krx.GridOn(t.Time, c.mkt).OnGrid(t.Price) {
+		c.n.offGrid++
+	}
 }
 
 // warn logs one warning per symbol with prices off the grid and one per

@@ -2,8 +2,10 @@ package replay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -18,7 +20,8 @@ import (
 // Config is one replay.
 type Config struct {
 	Data       []string      // CSV files of ticks or bars
-	Tape       []market.Tick // Data's ticks when already read (ReadTapes); nil reads Data
+	Tape       []market.Tick // Data's ticks when already read (ReadTapes), in replay order
+	Source     Source        // Data's ticks as a stream, closed by Run; when neither is set Run streams Data (OpenTapes)
 	Strategies []load.Source
 	Params     load.Params    // --param overrides
 	Cash       int64          // each strategy's starting cash; engine.DefaultCash when 0
@@ -36,15 +39,16 @@ type Config struct {
 // end the replay; Run's error means the replay itself could not run. It
 // stops early, with ctx's error, when ctx is done.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	tape := cfg.Tape
-	if tape == nil {
-		var err error
-		if tape, err = ReadTapes(cfg.Data); err != nil {
-			return nil, err
-		}
+	src, err := openSource(cfg)
+	if err != nil {
+		return nil, err
 	}
-	if len(tape) == 0 {
+	defer src.Close()
+	var t market.Tick
+	if err := src.Next(&t); errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("replay: no ticks in %v", cfg.Data)
+	} else if err != nil {
+		return nil, err
 	}
 	eng, metas, err := newEngine(cfg)
 	if err != nil {
@@ -56,16 +60,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := eng.Start(); err != nil {
 		cfg.Log.Error().Err(err).Msg("replay: start")
 	}
-	if err := feed(ctx, eng, tape, cfg.Progress); err != nil {
+	listing := listingOf(cfg)
+	check := newTapeCheck(listing)
+	sp, err := feed(ctx, eng, src, &t, check, cfg.Progress)
+	if err != nil {
 		_ = eng.Stop()
 		return nil, err
 	}
 	if err := eng.Stop(); err != nil {
 		cfg.Log.Error().Err(err).Msg("replay: stop")
 	}
-	listing := listingOf(cfg)
-	checkTape(tape, listing).warn(cfg.Log, metas, listing)
-	return Summarize(cfg.Data, tape[0].Time, tape[len(tape)-1].Time, len(tape), eng.Results()), nil
+	check.warn(cfg.Log, metas, listing)
+	return Summarize(cfg.Data, sp.from, sp.to, sp.n, eng.Results()), nil
+}
+
+// openSource is the replay's tape: cfg.Source, cfg.Tape or cfg.Data's files.
+func openSource(cfg Config) (Source, error) {
+	switch {
+	case cfg.Source != nil:
+		return cfg.Source, nil
+	case cfg.Tape != nil:
+		return SliceSource(cfg.Tape), nil
+	}
+	return OpenTapes(cfg.Data)
 }
 
 // newEngine builds the engine with one spec per strategy.
@@ -90,30 +107,52 @@ func listingOf(cfg Config) *krx.Listing {
 	return krx.NewListing(krx.DefaultStocks(), nil)
 }
 
-// feed drives the engine through the tape, then lets the clock run past the
-// last bar so every bar closes.
-func feed(ctx context.Context, eng *engine.Engine, tape []market.Tick, progress io.Writer) error {
-	const every = 1 << 16 // ticks between context checks and progress lines
-	for i := range tape {
-		if i%every == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("replay: %w", err)
-			}
-			drawProgress(progress, i, len(tape))
-		}
-		eng.Process(&tape[i])
-	}
-	drawProgress(progress, len(tape), len(tape))
-	eng.Advance(market.Day1.End(tape[len(tape)-1].Time))
-	return nil
+// span is what a replay learns of its tape while streaming it.
+type span struct {
+	from, to time.Time // first and last tick's times
+	n        int       // ticks
 }
 
-func drawProgress(w io.Writer, done, total int) {
+// feed drives the engine through t and the rest of src, then lets the
+// clock run past the last bar so every bar closes. check, when not nil,
+// sees every tick.
+func feed(ctx context.Context, eng *engine.Engine, src Source, t *market.Tick, check *tapeCheck, progress io.Writer) (span, error) {
+	const every = 1 << 16 // ticks between context checks and progress lines
+	sp := span{from: t.Time}
+	for {
+		if sp.n%every == 0 {
+			if err := ctx.Err(); err != nil {
+				return sp, fmt.Errorf("replay: %w", err)
+			}
+			drawProgress(progress, sp.n, false)
+		}
+		eng.Process(t)
+		if check != nil {
+			check.add(t)
+		}
+		sp.to = t.Time
+		sp.n++
+		err := src.Next(t)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return sp, err
+		}
+	}
+	drawProgress(progress, sp.n, true)
+	eng.Advance(market.Day1.End(sp.to))
+	return sp, nil
+}
+
+// drawProgress redraws the count of ticks replayed; the total is not known
+// while the tape streams.
+func drawProgress(w io.Writer, done int, end bool) {
 	if w == nil {
 		return
 	}
-	fmt.Fprintf(w, "\rreplay: %d/%d ticks (%.0f%%)", done, total, 100*float64(done)/float64(total))
-	if done == total {
+	fmt.Fprintf(w, "\rreplay: %d ticks", done)
+	if end {
 		fmt.Fprintln(w)
 	}
 }

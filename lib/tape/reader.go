@@ -89,6 +89,10 @@ func (r *Reader) readHeader() error {
 // Kind says whether the file holds ticks or bars.
 func (r *Reader) Kind() Kind { return r.lay.kind }
 
+// HasSymbol says whether the file has a symbol column, so that it may hold
+// several symbols; without one every record has Options.Symbol.
+func (r *Reader) HasSymbol() bool { return r.lay.index[colSymbol] >= 0 }
+
 // read reads the next record into r.rec and its line into r.line.
 func (r *Reader) read() error {
 	rec, err := r.csv.Read()
