@@ -77,6 +77,9 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	if cfg.Fees, err = sf.fees.tariff(src.stocks, log); err != nil {
+		if cfg.Source != nil {
+			cfg.Source.Close()
+		}
 		return err
 	}
 	if !watchFiles {

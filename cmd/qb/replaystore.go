@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -69,7 +71,8 @@ func (s *storeSource) window() ([]market.Symbol, market.Timeframe, time.Time, ti
 	return syms, tf, from, to.AddDate(0, 0, 1), nil
 }
 
-// read loads the tape from the store into cfg.
+// read opens the store and sets cfg.Source to stream the tape from it;
+// closing the source closes the store.
 func (s *storeSource) read(ctx context.Context, cfg *replay.Config, log zerolog.Logger) error {
 	syms, tf, from, to, err := s.window()
 	if err != nil {
@@ -79,19 +82,39 @@ func (s *storeSource) read(ctx context.Context, cfg *replay.Config, log zerolog.
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}
-	defer st.Close()
-	tape, err := replay.ReadStore(ctx, st, syms, tf, from, to)
-	if err != nil {
-		return err
-	}
 	if s.stocks, err = st.Stocks(ctx); err != nil {
+		st.Close()
 		return fmt.Errorf("replay: %w", err)
 	}
-	if len(tape) == 0 {
+	src, err := replay.OpenStore(ctx, st, syms, tf, from, to)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	src = &storeTape{Source: src, st: st}
+	_, src, err = replay.Peek(src)
+	if errors.Is(err, io.EOF) {
+		src.Close()
 		return fmt.Errorf("replay: the store %s holds no ticks or %s bars of %s from %s to %s",
 			redact(s.store), tf, s.symbols, s.from, s.to)
 	}
-	cfg.Tape = tape
+	if err != nil {
+		src.Close()
+		return err
+	}
+	cfg.Source = src
 	cfg.Data = []string{fmt.Sprintf("%s symbols=%s from=%s to=%s", redact(s.store), s.symbols, s.from, s.to)}
 	return nil
+}
+
+// storeTape is a tape streamed from a store that it closes with itself.
+type storeTape struct {
+	replay.Source
+	st sqldb.Store
+}
+
+func (t *storeTape) Close() error {
+	err := t.Source.Close()
+	t.st.Close()
+	return err
 }

@@ -18,7 +18,13 @@ import (
 // strategies' folders changes, until ctx ends. A broken script is reported
 // and the watch goes on, so a user can fix it and save again.
 func replayWatch(ctx context.Context, m *Main, cfg replay.Config, strategies []string, report string) error {
-	if cfg.Tape == nil { // --store replays have read theirs
+	if cfg.Source != nil { // --store: read the tape once, whole, for every replay
+		tape, err := replay.Collect(cfg.Source)
+		if err != nil {
+			return err
+		}
+		cfg.Tape, cfg.Source = tape, nil
+	} else {
 		// Each replay streams the files again, in bounded memory; a pass
 		// first ends the watch on data no script change can fix.
 		if err := checkData(cfg.Data); err != nil {
