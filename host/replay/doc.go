@@ -21,6 +21,15 @@
 //
 // Ticks from several files are merged by time; ticks with equal times are
 // ordered by symbol, then keep the order of the files on the command line,
-// then of the rows in a file. ReadStore gives the same tape from a store
-// that holds the same data (see mergeTapes).
+// then of the rows in a file. OpenStore gives the same tape from a store
+// that holds the same data.
+//
+// A replay streams its tape: Run feeds the engine from a Source, which
+// OpenTapes makes of the files by a k-way merge over one lane per symbol
+// of each file, reading a file only as far as the merge needs. Memory is
+// bounded by the files, symbols and strategies, not by the tape's length;
+// the summary's span and tick count are taken as the ticks go by. A file
+// with a symbol column is scanned once first: if its rows are not in time
+// order across its symbols, each symbol gets its own reader of the file,
+// so that such a file is never held whole either (see OpenTapes).
 package replay
