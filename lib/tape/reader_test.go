@@ -75,10 +75,13 @@ func TestKind(t *testing.T) {
 	tests := []struct {
 		header string
 		want   Kind
+		symbol bool // HasSymbol
 	}{
-		{"time,symbol,price,volume", Ticks},
-		{"date,open,high,low,close,volume", Bars},
-		{"20240304,1,1,1,1,0", Bars},
+		{"time,symbol,price,volume", Ticks, true},
+		{"time,price,volume", Ticks, false},
+		{"date,open,high,low,close,volume", Bars, false},
+		{"date,code,open,high,low,close,volume", Bars, true},
+		{"20240304,1,1,1,1,0", Bars, false},
 	}
 	for _, tc := range tests {
 		r, err := NewReader(strings.NewReader(tc.header+"\n"), "k.csv", Options{Symbol: "005930"})
@@ -87,6 +90,9 @@ func TestKind(t *testing.T) {
 		}
 		if r.Kind() != tc.want {
 			t.Errorf("%s: kind %v, want %v", tc.header, r.Kind(), tc.want)
+		}
+		if r.HasSymbol() != tc.symbol {
+			t.Errorf("%s: HasSymbol %v, want %v", tc.header, r.HasSymbol(), tc.symbol)
 		}
 	}
 }
