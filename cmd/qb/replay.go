@@ -68,6 +68,9 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 		Data: data, Params: params, Cash: sf.cash, Limits: &sf.risk.l,
 		Script: sf.options(), Log: log,
 	}
+	if cfg.Timeframe, err = src.dataTimeframe(); err != nil {
+		return err
+	}
 	if m.Terminal {
 		cfg.Progress = m.Stderr
 	}

@@ -27,7 +27,7 @@ func (s *storeSource) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.symbols, "symbols", "", "with --store: the symbols to replay, comma-separated (005930,035420)")
 	fs.StringVar(&s.from, "from", "", "with --store: the first KST day to replay, YYYY-MM-DD")
 	fs.StringVar(&s.to, "to", "", "with --store: the last KST day to replay, YYYY-MM-DD (included)")
-	fs.StringVar(&s.timeframe, "timeframe", "1d", "with --store: the bars to replay for a symbol with no stored ticks")
+	fs.StringVar(&s.timeframe, "timeframe", "", "the bars' timeframe (1s, 1m, ... 1d): with --data, of the bar files (default: inferred from each file's first rows); with --store, the bars to replay for a symbol with no stored ticks (default 1d)")
 }
 
 // check reports a missing or conflicting source.
@@ -43,6 +43,19 @@ func (s *storeSource) check(data, strategies []string) error {
 	return nil
 }
 
+// dataTimeframe is --timeframe for --data files: 0, to infer it per file,
+// when not given.
+func (s *storeSource) dataTimeframe() (market.Timeframe, error) {
+	if s.timeframe == "" {
+		return 0, nil
+	}
+	tf, err := market.ParseTimeframe(s.timeframe)
+	if err != nil {
+		return 0, &exitError{code: 2, msg: "replay: --timeframe: " + err.Error()}
+	}
+	return tf, nil
+}
+
 // window parses the flags into symbols, a timeframe and [from, to).
 func (s *storeSource) window() ([]market.Symbol, market.Timeframe, time.Time, time.Time, error) {
 	var syms []market.Symbol
@@ -53,9 +66,12 @@ func (s *storeSource) window() ([]market.Symbol, market.Timeframe, time.Time, ti
 		}
 		syms = append(syms, sym)
 	}
-	tf, err := market.ParseTimeframe(s.timeframe)
-	if err != nil {
-		return nil, 0, time.Time{}, time.Time{}, fmt.Errorf("--timeframe: %w", err)
+	tf := market.Day1
+	if s.timeframe != "" {
+		var err error
+		if tf, err = market.ParseTimeframe(s.timeframe); err != nil {
+			return nil, 0, time.Time{}, time.Time{}, fmt.Errorf("--timeframe: %w", err)
+		}
 	}
 	from, err := time.ParseInLocation(time.DateOnly, s.from, market.Seoul)
 	if err != nil {

@@ -27,7 +27,7 @@ func replayWatch(ctx context.Context, m *Main, cfg replay.Config, strategies []s
 	} else {
 		// Each replay streams the files again, in bounded memory; a pass
 		// first ends the watch on data no script change can fix.
-		if err := checkData(cfg.Data); err != nil {
+		if err := checkData(cfg.Data, cfg.Timeframe); err != nil {
 			return err
 		}
 	}
@@ -88,8 +88,8 @@ func watchFolders(ctx context.Context, paths []string) (<-chan []watch.Change, e
 }
 
 // checkData reads the files through to their end as a replay would.
-func checkData(paths []string) error {
-	src, err := replay.OpenTapes(paths)
+func checkData(paths []string, tf market.Timeframe) error {
+	src, _, err := replay.OpenFiles(paths, tf)
 	if err != nil {
 		return err
 	}

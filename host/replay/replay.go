@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -19,9 +20,10 @@ import (
 
 // Config is one replay.
 type Config struct {
-	Data       []string      // CSV files of ticks or bars
-	Tape       []market.Tick // Data's ticks when already read (ReadTapes), in replay order
-	Source     Source        // Data's ticks as a stream, closed by Run; when neither is set Run streams Data (OpenTapes)
+	Data       []string         // CSV files of ticks or bars
+	Tape       []market.Tick    // Data's ticks when already read (ReadTapes), in replay order
+	Source     Source           // Data's ticks as a stream, closed by Run; when neither is set Run streams Data (OpenFiles)
+	Timeframe  market.Timeframe // of the bars in Data's bar files; 0: inferred per file (tape.InferTimeframe)
 	Strategies []load.Source
 	Params     load.Params    // --param overrides
 	Cash       int64          // each strategy's starting cash; engine.DefaultCash when 0
@@ -39,18 +41,21 @@ type Config struct {
 // end the replay; Run's error means the replay itself could not run. It
 // stops early, with ctx's error, when ctx is done.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	src, err := openSource(cfg)
+	src, frames, err := openSource(cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
+	for _, fr := range frames {
+		cfg.Log.Info().Str("file", fr.Path).Msg(fr.String())
+	}
 	var t market.Tick
 	if err := src.Next(&t); errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("replay: no ticks in %v", cfg.Data)
 	} else if err != nil {
 		return nil, err
 	}
-	eng, metas, err := newEngine(cfg)
+	eng, metas, err := newEngine(cfg, frames)
 	if err != nil {
 		return nil, err
 	}
@@ -74,22 +79,46 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return Summarize(cfg.Data, sp.from, sp.to, sp.n, eng.Results()), nil
 }
 
-// openSource is the replay's tape: cfg.Source, cfg.Tape or cfg.Data's files.
-func openSource(cfg Config) (Source, error) {
+// openSource is the replay's tape: cfg.Source, cfg.Tape or cfg.Data's
+// files, whose frames it returns.
+func openSource(cfg Config) (Source, []FileFrame, error) {
 	switch {
 	case cfg.Source != nil:
-		return cfg.Source, nil
+		return cfg.Source, nil, nil
 	case cfg.Tape != nil:
-		return SliceSource(cfg.Tape), nil
+		return SliceSource(cfg.Tape), nil, nil
 	}
-	return OpenTapes(cfg.Data)
+	return OpenFiles(cfg.Data, cfg.Timeframe)
 }
 
-// newEngine builds the engine with one spec per strategy.
-func newEngine(cfg Config) (*engine.Engine, []script.Meta, error) {
+// checkFrames refuses a replay in which a strategy's bars are shorter than
+// those of a bar file of one of its symbols: bars cannot be split, so it
+// would get none (the engine only warns, as live data may mix).
+func checkFrames(metas []script.Meta, frames []FileFrame) error {
+	for _, m := range metas {
+		for _, fr := range frames {
+			if fr.Timeframe == 0 || m.Timeframe == 0 || m.Timeframe >= fr.Timeframe {
+				continue
+			}
+			if fr.Symbol != "" && !slices.Contains(m.Symbols, fr.Symbol) {
+				continue
+			}
+			return fmt.Errorf("replay: strategy %s has timeframe %s, finer than the %s bars of %s: it would get no bars (give it a timeframe of %s or longer, or finer data)",
+				m.Name, m.Timeframe, fr.Timeframe, fr.Path, fr.Timeframe)
+		}
+	}
+	return nil
+}
+
+// newEngine builds the engine with one spec per strategy, unless a
+// strategy's bars are finer than the data's (checkFrames).
+func newEngine(cfg Config, frames []FileFrame) (*engine.Engine, []script.Meta, error) {
 	base := cfg.Script
 	specs, metas, err := load.Specs(cfg.Strategies, cfg.Params, base, cfg.Log)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkFrames(metas, frames); err != nil {
 		return nil, nil, err
 	}
 	eng, err := engine.New(engine.Config{Strategies: specs, Cash: cfg.Cash, Limits: cfg.Limits, Fees: cfg.Fees, Log: cfg.Log})

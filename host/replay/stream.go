@@ -58,24 +58,104 @@ func Collect(src Source) ([]market.Tick, error) {
 }
 
 // OpenTapes opens the CSV files of ticks or bars as one Source merged by
-// time (see the package doc for the order of ties). Each file is read as a
-// stream; only a file with a symbol column is read once beforehand, to
-// learn whether its rows are in time order across its symbols (see
-// openFile). The source holds, per file, the ticks of the current instant
-// and no more.
+// time (see the package doc for the order of ties), inferring the
+// timeframe of each bar file (OpenFiles).
 func OpenTapes(paths []string) (Source, error) {
+	src, _, err := OpenFiles(paths, 0)
+	return src, err
+}
+
+// FileFrame is the bar timeframe a data file is read with.
+type FileFrame struct {
+	Path      string
+	Symbol    market.Symbol    // the file's symbol when it has no symbol column
+	Timeframe market.Timeframe // 0 for a tick file
+	Inferred  bool             // read from the file (tape.InferTimeframe), not given
+}
+
+// String says what the file holds: "005930.csv: 1m bars (inferred)".
+func (f FileFrame) String() string {
+	switch {
+	case f.Timeframe == 0:
+		return f.Path + ": ticks"
+	case f.Inferred:
+		return fmt.Sprintf("%s: %s bars (inferred)", f.Path, f.Timeframe)
+	}
+	return fmt.Sprintf("%s: %s bars", f.Path, f.Timeframe)
+}
+
+// OpenFiles opens the CSV files of ticks or bars as one Source merged by
+// time (see the package doc for the order of ties). Bar files are read as
+// bars of tf, or, when tf is 0, of the timeframe each file's first rows
+// show (tape.InferTimeframe); the returned frames say which, a file each.
+// Each file is read as a stream; only a file with a symbol column is read
+// once beforehand, to learn whether its rows are in time order across its
+// symbols (see openFile). The source holds, per file, the ticks of the
+// current instant and no more.
+func OpenFiles(paths []string, tf market.Timeframe) (Source, []FileFrame, error) {
 	m := newMerge()
+	frames := make([]FileFrame, 0, len(paths))
 	for i, p := range paths {
-		fs, err := openFile(p, i)
+		fr, err := fileFrame(p, tf)
 		if err != nil {
 			m.Close()
-			return nil, err
+			return nil, nil, err
+		}
+		frames = append(frames, fr)
+		fs, err := openFile(p, i, fr.Timeframe)
+		if err != nil {
+			m.Close()
+			return nil, nil, err
 		}
 		for _, f := range fs {
 			m.feeders.push(f)
 		}
 	}
-	return m, nil
+	return m, frames, nil
+}
+
+// fileFrame learns whether path holds bars and of which timeframe: tf, or
+// when 0 the one its first rows show.
+func fileFrame(path string, tf market.Timeframe) (FileFrame, error) {
+	fr := FileFrame{Path: path}
+	fh, err := os.Open(path)
+	if err != nil {
+		return fr, fmt.Errorf("read data: %w", err)
+	}
+	defer fh.Close()
+	opt := fileOptions(path, 0)
+	r, err := tape.NewReader(fh, path, opt)
+	if err != nil {
+		return fr, err
+	}
+	if !r.HasSymbol() {
+		fr.Symbol = opt.Symbol
+	}
+	if r.Kind() != tape.Bars {
+		return fr, nil
+	}
+	if tf != 0 {
+		fr.Timeframe = tf
+		return fr, nil
+	}
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return fr, fmt.Errorf("read data: %w", err)
+	}
+	if fr.Timeframe, err = tape.InferTimeframe(fh, path, opt); err != nil {
+		return fr, err
+	}
+	fr.Inferred = true
+	return fr, nil
+}
+
+// fileOptions are the tape options of a data file: its symbol from its
+// name, if that is one, and the timeframe of its bars.
+func fileOptions(path string, tf market.Timeframe) tape.Options {
+	opt := tape.Options{Timeframe: tf}
+	if sym, err := tape.SymbolFromPath(path); err == nil {
+		opt.Symbol = sym
+	}
+	return opt
 }
 
 // openFile returns the feeders of one file. A file without a symbol column
@@ -85,8 +165,8 @@ func OpenTapes(paths []string) (Source, error) {
 // after another, say), it gets a feeder per symbol, each reading the whole
 // file for its symbol's rows, which lib/tape keeps in time order. Memory
 // stays bounded either way, at the cost of a pass per symbol for such a file.
-func openFile(path string, file int) ([]*feeder, error) {
-	f, r, err := openFeeder(path, file, "")
+func openFile(path string, file int, tf market.Timeframe) ([]*feeder, error) {
+	f, r, err := openFeeder(path, file, "", tf)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +179,7 @@ func openFile(path string, file int) ([]*feeder, error) {
 		return nil, err
 	}
 	if sorted {
-		f, _, err := openFeeder(path, file, "")
+		f, _, err := openFeeder(path, file, "", tf)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +187,7 @@ func openFile(path string, file int) ([]*feeder, error) {
 	}
 	out := make([]*feeder, 0, len(syms))
 	for _, sym := range syms {
-		f, _, err := openFeeder(path, file, sym)
+		f, _, err := openFeeder(path, file, sym, tf)
 		if err != nil {
 			for _, f := range out {
 				f.Close()
@@ -176,16 +256,12 @@ type fileRows struct {
 	only market.Symbol // the one symbol to read; "" for all
 }
 
-func openFeeder(path string, file int, only market.Symbol) (*feeder, *tape.Reader, error) {
+func openFeeder(path string, file int, only market.Symbol, tf market.Timeframe) (*feeder, *tape.Reader, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read data: %w", err)
 	}
-	var opt tape.Options
-	if sym, err := tape.SymbolFromPath(path); err == nil {
-		opt.Symbol = sym
-	}
-	r, err := tape.NewReader(fh, path, opt)
+	r, err := tape.NewReader(fh, path, fileOptions(path, tf))
 	if err != nil {
 		fh.Close()
 		return nil, nil, err
