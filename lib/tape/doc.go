@@ -40,7 +40,8 @@
 //
 // A bar's time is its start and must be aligned to Options.Timeframe (1d
 // when unset) in Asia/Seoul; a 1m bar stamped 09:00:30 is an error, which
-// catches files that stamp bars with their end time. Within one symbol,
+// catches files that stamp bars with their end time. InferTimeframe reads
+// a file's timeframe from its first rows when it is not known. Within one symbol,
 // bars must come in strictly increasing time; ticks are returned in file
 // order, as the replay must see them (lib/bar has the rules for late and
 // duplicate ticks), and a tick stamped before the previous tick of its
