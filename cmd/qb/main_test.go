@@ -52,6 +52,7 @@ func TestCommandsAndHelp(t *testing.T) {
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"run", "--help"}, 0, "--scripts"},
 		{[]string{"replay", "--help"}, 0, "--report"},
+		{[]string{"replay", "--help"}, 0, "--quiet"},
 		{[]string{"replay", "--help"}, 0, "3  the replay ran, but at least one strategy failed"},
 		{[]string{"check", "--help"}, 0, "--param"},
 		{[]string{"version", "--help"}, 0, "print the version"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/qbtrading/qb/host/load"
 	"github.com/qbtrading/qb/host/replay"
@@ -31,6 +32,7 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 		data, strategies []string
 		report           string
 		watchFiles       bool
+		quiet            bool
 		src              storeSource
 		sf               strategyFlags
 		lf               logFlags
@@ -40,6 +42,7 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	src.register(fs)
 	fs.StringVar(&report, "report", "", "write the JSON report to this file")
 	fs.BoolVar(&watchFiles, "watch", false, "replay again and reprint the summary each time a strategy file changes")
+	fs.BoolVar(&quiet, "quiet", false, "no progress line on stderr (it is drawn only when stderr is a terminal)")
 	sf.register(fs)
 	lf.register(fs)
 	flagUsage := fs.Usage
@@ -66,12 +69,12 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	}
 	cfg := replay.Config{
 		Data: data, Params: params, Cash: sf.cash, Limits: &sf.risk.l,
-		Script: sf.options(), Log: log,
+		Script: sf.options(), Log: log, Clock: replayClock,
 	}
 	if cfg.Timeframe, err = src.dataTimeframe(); err != nil {
 		return err
 	}
-	if m.Terminal {
+	if m.Terminal && !quiet {
 		cfg.Progress = m.Stderr
 	}
 	if src.store != "" {
@@ -91,6 +94,9 @@ func replayCmd(ctx context.Context, m *Main, args []string) error {
 	return replayWatch(ctx, m, cfg, strategies, report)
 }
 
+// replayClock is the wall clock of qb replay's progress line; tests replace it.
+var replayClock = time.Now
+
 // replayHelp follows the flags in qb replay --help.
 const replayHelp = `
 Data files are described in docs/data-format.md.
@@ -105,6 +111,12 @@ Exit status:
      The summary and the --report cover every strategy; a failing one has
      its error in the status column and the report's "error" field.
 With --watch, a failure is printed and the watch goes on; Ctrl-C exits 0.
+
+Progress: a replay that takes more than a couple of seconds redraws one line
+on stderr, when stderr is a terminal: ticks done, ticks per second, the
+simulated time (KST) and, when the total is known, the share done and an
+ETA. --quiet turns it off; it is never part of stdout or the --report, and
+is off with --watch.
 `
 
 // exitFailed is qb replay's exit status when the replay ran to the end but

@@ -19,6 +19,9 @@ import (
 // binary re-executes itself with QB_TEST_CHILD=1 and qb's arguments.
 func TestMain(m *testing.M) {
 	if os.Getenv("QB_TEST_CHILD") == "1" {
+		if os.Getenv("QB_TEST_SLOW_CLOCK") == "1" {
+			replayClock = slowClock() // every replay is long enough to draw progress
+		}
 		main()
 		os.Exit(0)
 	}

@@ -31,7 +31,8 @@ type Config struct {
 	Fees       *krx.Tariff    // nil: krx.DefaultTariff and the built-in listing (see engine.Config.Fees)
 	Script     script.Options // budget, failures and memory limits for every strategy
 	Log        zerolog.Logger
-	Progress   io.Writer // where a progress line is redrawn; nil for none
+	Progress   io.Writer        // where a progress line is redrawn (a terminal); nil for none
+	Clock      func() time.Time // the progress line's wall clock; nil for time.Now
 }
 
 // Run replays the data through the strategies, each on its own paper
@@ -67,7 +68,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	listing := listingOf(cfg)
 	check := newTapeCheck(listing)
-	sp, err := feed(ctx, eng, src, &t, check, cfg.Progress)
+	sp, err := feed(ctx, eng, src, &t, check, newProgress(cfg.Progress, src, cfg.Clock))
 	if err != nil {
 		_ = eng.Stop()
 		return nil, err
@@ -144,16 +145,15 @@ type span struct {
 
 // feed drives the engine through t and the rest of src, then lets the
 // clock run past the last bar so every bar closes. check, when not nil,
-// sees every tick.
-func feed(ctx context.Context, eng *engine.Engine, src Source, t *market.Tick, check *tapeCheck, progress io.Writer) (span, error) {
-	const every = 1 << 16 // ticks between context checks and progress lines
+// sees every tick; prog, when not nil, redraws the progress line.
+func feed(ctx context.Context, eng *engine.Engine, src Source, t *market.Tick, check *tapeCheck, prog *progress) (span, error) {
 	sp := span{from: t.Time}
 	for {
-		if sp.n%every == 0 {
+		if sp.n&(progressCheck-1) == 0 {
 			if err := ctx.Err(); err != nil {
 				return sp, fmt.Errorf("replay: %w", err)
 			}
-			drawProgress(progress, sp.n, false)
+			prog.tick(sp.n, sp.to)
 		}
 		eng.Process(t)
 		if check != nil {
@@ -169,19 +169,7 @@ func feed(ctx context.Context, eng *engine.Engine, src Source, t *market.Tick, c
 			return sp, err
 		}
 	}
-	drawProgress(progress, sp.n, true)
+	prog.end(sp.n, sp.to)
 	eng.Advance(market.Day1.End(sp.to))
 	return sp, nil
-}
-
-// drawProgress redraws the count of ticks replayed; the total is not known
-// while the tape streams.
-func drawProgress(w io.Writer, done int, end bool) {
-	if w == nil {
-		return
-	}
-	fmt.Fprintf(w, "\rreplay: %d ticks", done)
-	if end {
-		fmt.Fprintln(w)
-	}
 }
