@@ -184,26 +184,32 @@ func TestFaultFullDisk(t *testing.T) {
 			t.Errorf("%d %q lines in %v, want at most %d", n, msg, ran.Round(time.Second), limit)
 		}
 	}
-	// The halt may come from journaling an update of the order being placed
-	// ("journal order N (accepted)"), journaled as new before the disk
-	// filled: that one was placed; none after it. (The spammer is the only
-	// strategy, so its order numbers are the host's order IDs.)
+	// The halt is logged by whichever write hit the full disk first: the
+	// journal of an order update, or the recorder's spill on its own
+	// goroutine. The one order the engine had journaled as new when it
+	// came may still be placed after the halt's line; no other may. (The
+	// spammer is the only strategy, so its order numbers are the host's
+	// order IDs.)
 	var stored float64
 	_, _ = fmt.Sscanf(fmt.Sprint(halt["error"]), "journal order %g", &stored)
 	var after bool
 	var refused int
+	var late []map[string]any
 	for _, l := range lines {
 		switch {
 		case l["message"] == halt["message"]:
 			after = true
 		case !after:
 		case l["message"] == "placed" && l["id"].(float64) > stored:
-			t.Errorf("an order was placed after trading halted: %v", l)
+			late = append(late, l)
 		case l["message"] == "refused":
 			if r, _ := l["reason"].(string); strings.Contains(r, "storage full: trading halted") {
 				refused++
 			}
 		}
+	}
+	if len(late) > 1 {
+		t.Errorf("%d orders placed after trading halted, at most the one in flight may be: %v", len(late), late)
 	}
 	if refused == 0 {
 		t.Errorf("no order refused for storage full after the halt:\n%s", tail(out, 6000))
