@@ -102,9 +102,7 @@ func resumedAt(t *testing.T, c *child) int64 {
 // otherwise a second tape covers the spill's span. The simulator prints
 // one tick a market second, so no two stored ticks may share a time.
 func TestFaultRestartWithSpillNoOverlap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs qb twice")
-	}
+	long(t, "runs qb twice")
 	scripts, data := t.TempDir(), t.TempDir()
 	writeScript(t, scripts, "quiet.lua", `local s = { name = "quiet", symbols = { "005930" }, timeframe = "1m" }
 function s.on_tick(ctx, t) end
@@ -186,9 +184,7 @@ return s
 // ticks a killed child processed at or after that point are the ones it
 // lost.
 func TestFaultKillLosesAtMostTheBound(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs qb four times")
-	}
+	long(t, "runs qb four times")
 	scripts, data := t.TempDir(), t.TempDir()
 	writeScript(t, scripts, "ticklog.lua", tickLogger())
 	const pace = 60 * time.Second // 390 ticks a wall second

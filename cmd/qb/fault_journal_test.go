@@ -322,9 +322,7 @@ func implied(fills []storedFill) (cash, qty int64) {
 // position are what the fills imply, and no filled order comes back as
 // working or fills a second time.
 func TestFaultStoreDownThenKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs qb twice around a store outage")
-	}
+	long(t, "runs qb twice around a store outage")
 	eachOutage(t, func(t *testing.T, o outage) {
 		scripts, data := t.TempDir(), t.TempDir()
 		writeScript(t, scripts, "rester.lua", rester)
@@ -370,9 +368,7 @@ func TestFaultStoreDownThenKill9(t *testing.T) {
 // back, has stored every fill it booked, and the next start restores
 // them.
 func TestFaultStoreDownThenBack(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs qb twice around a store outage")
-	}
+	long(t, "runs qb twice around a store outage")
 	eachOutage(t, func(t *testing.T, o outage) {
 		scripts, data := t.TempDir(), t.TempDir()
 		writeScript(t, scripts, "rester.lua", rester)

@@ -101,9 +101,7 @@ func onDisk(t *testing.T, data, target string) (file, store map[string]any) {
 // of engine time, not from nil: before, a strategy's state survived only a
 // clean stop. With the state files removed the store's copy does it alone.
 func TestFaultKillRestoresCheckpoint(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs qb twice per store")
-	}
+	long(t, "runs qb twice per store")
 	eachStore(t, func(t *testing.T, target string) {
 		scripts, data := t.TempDir(), t.TempDir()
 		writeScript(t, scripts, "saver.lua", saver)
@@ -183,9 +181,7 @@ return s
 // 40 s) and the on_stop table is not lost: the state file keeps it, and
 // the next start, with the database back, hands it to on_start.
 func TestFaultStoreDownCtrlCKeepsStateInFile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a private PostgreSQL cluster and qb twice")
-	}
+	long(t, "runs a private PostgreSQL cluster and qb twice")
 	pg := privatePostgres(t)
 	scripts, data := t.TempDir(), t.TempDir()
 	writeScript(t, scripts, "counter.lua", counter)

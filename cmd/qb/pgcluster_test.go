@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qbtrading/qb/sqldb/sqltest"
 )
 
 // A private PostgreSQL cluster: its own data directory and port, so a test
@@ -29,7 +31,7 @@ func privatePostgres(t *testing.T) *pgCluster {
 		}
 	}
 	if len(bins) == 0 {
-		needServices(t, "PostgreSQL server binaries (initdb, pg_ctl) not found for a private cluster")
+		sqltest.NeedService(t, "PostgreSQL server binaries (initdb, pg_ctl) not found for a private cluster")
 	}
 	c := &pgCluster{bin: filepath.Dir(bins[len(bins)-1])}
 	dir, err := os.MkdirTemp("", "qb-fault-pg-")
@@ -41,7 +43,7 @@ func privatePostgres(t *testing.T) *pgCluster {
 	if os.Geteuid() == 0 { // initdb refuses root
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			needServices(t, "running as root and no postgres user to run a private cluster as")
+			sqltest.NeedService(t, "running as root and no postgres user to run a private cluster as")
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
@@ -100,11 +102,11 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func needServices(t *testing.T, format string, args ...any) {
+// long skips a test that runs qb several times under -short, unless CI
+// requires every service test to run (QB_REQUIRE_SERVICES=1).
+func long(t *testing.T, what string) {
 	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("QB_REQUIRE_SERVICES") == "1" {
-		t.Fatalf("%s (QB_REQUIRE_SERVICES=1)", msg)
+	if testing.Short() && os.Getenv("QB_REQUIRE_SERVICES") != "1" {
+		t.Skipf("-short: %s", what)
 	}
-	t.Skipf("%s; skipping", msg)
 }

@@ -188,9 +188,7 @@ func readStored(t *testing.T, target string) stored {
 // A host killed with SIGKILL restarts with the positions, cash, working
 // orders and strategy state its store held.
 func TestRestartAfterKillRestoresFromStore(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs qb three times")
-	}
+	long(t, "runs qb three times")
 	eachStore(t, func(t *testing.T, target string) {
 		scripts, data := t.TempDir(), t.TempDir()
 		writeScript(t, scripts, "keeper.lua", keeper)
