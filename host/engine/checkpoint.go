@@ -22,7 +22,6 @@ var _ Checkpointer = (*script.Strategy)(nil)
 // checkpointState is a strategy's checkpoint bookkeeping.
 type checkpointState struct {
 	st     script.State // the latest checkpoint
-	have   bool         // st is set
 	dirty  bool         // st has not gone to Config.Checkpoint yet
 	filled bool         // a fill was booked since the last one went out
 	sent   int64        // engine time (unix ns) the last one went out
@@ -36,7 +35,7 @@ func (s *strat) takeCheckpoint() {
 		return
 	}
 	if st, isNew := c.TakeCheckpoint(); isNew {
-		s.ckpt.st, s.ckpt.have, s.ckpt.dirty = st, true, true
+		s.ckpt.st, s.ckpt.dirty = st, true
 	}
 }
 
@@ -83,7 +82,7 @@ func (e *Engine) handOver(s *strat, stopped script.State, send bool) script.Stat
 	if stopped == nil {
 		return s.ckpt.st
 	}
-	s.ckpt.st, s.ckpt.have, s.ckpt.dirty = stopped, true, true
+	s.ckpt.st, s.ckpt.dirty = stopped, true
 	if send {
 		e.sendCheckpoint(s)
 	}

@@ -149,7 +149,7 @@ func (e *Engine) recheckMarketBuys(y *symbol) {
 				continue
 			}
 			if q.Last == 0 {
-				q = risk.Quote{Last: y.last, PrevClose: y.prevClose, Grid: e.grid(y.sym)}
+				q = e.quote(y.sym)
 			}
 			p := e.gate.Price(&o.Order, q)
 			if p <= o.reserve {

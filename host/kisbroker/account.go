@@ -138,10 +138,11 @@ func (a *Account) Run(ctx context.Context) error {
 			recheck = time.After(a.cfg.Recheck)
 		case <-recheck:
 			recheck = nil
-			a.reconcile(ctx)
 			// The fills the gap hid are booked now: what still differs
 			// was not done by this run.
-			if err := a.CheckAfterGap(ctx); err != nil && ctx.Err() == nil {
+			if recs, err := a.reconcileOrders(ctx); err != nil {
+				a.logReconcile(ctx, err)
+			} else if err := a.checkAfterGap(ctx, recs); err != nil && ctx.Err() == nil {
 				a.cfg.Log.Warn().Err(err).Msg("kis account not checked after the gap")
 			}
 		}
@@ -150,7 +151,7 @@ func (a *Account) Run(ctx context.Context) error {
 
 // ReconcileSoon asks Run to reconcile now and again after Recheck, rather
 // than at the next ticks of its timer, and to check the account
-// (CheckAfterGap): after the feed's gap, when notices may have been missed
+// (checkAfterGap): after the feed's gap, when notices may have been missed
 // and the account may have changed.
 func (a *Account) ReconcileSoon() {
 	select {
@@ -159,8 +160,10 @@ func (a *Account) ReconcileSoon() {
 	}
 }
 
-func (a *Account) reconcile(ctx context.Context) {
-	if err := a.Reconcile(ctx); err != nil && ctx.Err() == nil {
+func (a *Account) reconcile(ctx context.Context) { a.logReconcile(ctx, a.Reconcile(ctx)) }
+
+func (a *Account) logReconcile(ctx context.Context, err error) {
+	if err != nil && ctx.Err() == nil {
 		a.cfg.Log.Warn().Err(err).Msg("kis reconcile failed; will try again")
 	}
 }

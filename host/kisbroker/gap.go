@@ -37,22 +37,19 @@ func (k *books) fill(f *market.Fill) {
 	k.cash += f.CashDelta()
 }
 
-// CheckAfterGap reads the balance and today's orders after a gap in the
-// feed, once the fills the gap hid are booked, and says what changed at
+// checkAfterGap reads the balance after a gap in the feed, once the
+// fills the gap hid are booked (recs: today's orders that reconcile just
+// read), and says what changed at
 // KIS that this run did not do: holdings or cash that differ from the
 // balance at Sync moved by every fill booked since (an account reset, a
 // trade from another program), and working orders KIS no longer lists,
 // which are cancelled in the engine. The engine's positions are not
 // rewritten: a difference is logged, with what it means for the
 // strategies' sells, and logged again at the next gap while it lasts.
-func (a *Account) CheckAfterGap(ctx context.Context) error {
+func (a *Account) checkAfterGap(ctx context.Context, recs []kis.OrderRecord) error {
 	bal, err := a.cfg.Client.Balance(ctx)
 	if err != nil {
 		return fmt.Errorf("kis check after gap: balance: %w", err)
-	}
-	recs, err := a.cfg.Client.DailyOrders(ctx, kis.DailyQuery{})
-	if err != nil {
-		return fmt.Errorf("kis check after gap: daily orders: %w", err)
 	}
 	listed := make(map[string]bool, len(recs))
 	for i := range recs {

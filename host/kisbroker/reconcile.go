@@ -13,9 +13,15 @@ import (
 // booked: once, because its notice may merely be late. An order whose
 // response was lost is matched to its KIS record here.
 func (a *Account) Reconcile(ctx context.Context) error {
+	_, err := a.reconcileOrders(ctx)
+	return err
+}
+
+// reconcileOrders is Reconcile, returning the daily orders it read.
+func (a *Account) reconcileOrders(ctx context.Context) ([]kis.OrderRecord, error) {
 	recs, err := a.cfg.Client.DailyOrders(ctx, kis.DailyQuery{})
 	if err != nil {
-		return fmt.Errorf("kis reconcile: %w", err)
+		return nil, fmt.Errorf("kis reconcile: %w", err)
 	}
 	for i := range recs {
 		r := &recs[i]
@@ -32,7 +38,7 @@ func (a *Account) Reconcile(ctx context.Context) error {
 			a.book(ord, qty, price, a.cfg.Now())
 		}
 	}
-	return nil
+	return recs, nil
 }
 
 // isRevision reports whether r is a modify or cancel request rather than
