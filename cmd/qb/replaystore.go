@@ -66,12 +66,12 @@ func (s *storeSource) window() ([]market.Symbol, market.Timeframe, time.Time, ti
 		}
 		syms = append(syms, sym)
 	}
-	tf := market.Day1
-	if s.timeframe != "" {
-		var err error
-		if tf, err = market.ParseTimeframe(s.timeframe); err != nil {
-			return nil, 0, time.Time{}, time.Time{}, fmt.Errorf("--timeframe: %w", err)
-		}
+	tf, err := s.dataTimeframe()
+	if err != nil {
+		return nil, 0, time.Time{}, time.Time{}, err
+	}
+	if tf == 0 {
+		tf = market.Day1 // a store's bars are daily unless told
 	}
 	from, err := time.ParseInLocation(time.DateOnly, s.from, market.Seoul)
 	if err != nil {

@@ -18,20 +18,14 @@ type tapeCheck struct {
 	count   map[market.Symbol]*symCount
 	listing *krx.Listing
 
-	last market.Symbol // the previous tick's symbol, its count and market
+	last market.Symbol // the previous tick's symbol and its count
 	n    *symCount
-	mkt  krx.Market
 }
 
-type symCount struct{ ticks, offGrid int }
-
-// checkTape checks a whole tape.
-func checkTape(tape []market.Tick, listing *krx.Listing) *tapeCheck {
-	c := newTapeCheck(listing)
-	for i := range tape {
-		c.add(&tape[i])
-	}
-	return c
+// symCount is one symbol's counts and its market, looked up once.
+type symCount struct {
+	ticks, offGrid int
+	mkt            krx.Market
 }
 
 func newTapeCheck(listing *krx.Listing) *tapeCheck {
@@ -43,17 +37,16 @@ func (c *tapeCheck) add(t *market.Tick) {
 	if c.n == nil || t.Symbol != c.last {
 		c.last = t.Symbol
 		if c.n = c.count[c.last]; c.n == nil {
-			c.n = &symCount{}
+			c.n = &symCount{mkt: krx.KOSPI} // as the engine takes an unlisted symbol
+			if st, ok := c.listing.Lookup(c.last); ok && st.Market != krx.UnknownMarket {
+				c.n.mkt = st.Market
+			}
 			c.count[c.last] = c.n
 			c.syms = append(c.syms, c.last)
 		}
-		c.mkt = krx.KOSPI // as the engine takes an unlisted symbol
-		if st, ok := c.listing.Lookup(c.last); ok && st.Market != krx.UnknownMarket {
-			c.mkt = st.Market
-		}
 	}
 	c.n.ticks++
-	if !krx.GridOn(t.Time, c.mkt).OnGrid(t.Price) {
+	if !krx.GridOn(t.Time, c.n.mkt).OnGrid(t.Price) {
 		c.n.offGrid++
 	}
 }

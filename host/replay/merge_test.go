@@ -255,3 +255,25 @@ func randomFile(t *testing.T, rng *rand.Rand, dir string) string {
 	}
 	return path
 }
+
+// sliceRows reads a tape in memory, a tick a row.
+type sliceRows struct{ sliceSource }
+
+func (s *sliceRows) row(buf []market.Tick) ([]market.Tick, time.Time, market.Symbol, error) {
+	var t market.Tick
+	if err := s.Next(&t); err != nil {
+		return buf, time.Time{}, "", err
+	}
+	return append(buf, t), t.Time, t.Symbol, nil
+}
+
+// mergeTapes merges tapes, each in time order per symbol and overall, as
+// OpenTapes merges files.
+func mergeTapes(tapes [][]market.Tick) []market.Tick {
+	m := newMerge()
+	for i, t := range tapes {
+		m.feeders.push(newFeeder(&sliceRows{sliceSource{tape: t}}, i))
+	}
+	out, _ := Collect(m) // slices do not fail
+	return out
+}

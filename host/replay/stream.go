@@ -294,28 +294,6 @@ func (f *fileRows) row(buf []market.Tick) ([]market.Tick, time.Time, market.Symb
 
 func (f *fileRows) Close() error { return f.c.Close() }
 
-// sliceRows reads a tape in memory, a tick a row.
-type sliceRows struct{ sliceSource }
-
-func (s *sliceRows) row(buf []market.Tick) ([]market.Tick, time.Time, market.Symbol, error) {
-	var t market.Tick
-	if err := s.Next(&t); err != nil {
-		return buf, time.Time{}, "", err
-	}
-	return append(buf, t), t.Time, t.Symbol, nil
-}
-
-// mergeTapes merges tapes, each in time order per symbol and overall, as
-// OpenTapes merges files.
-func mergeTapes(tapes [][]market.Tick) []market.Tick {
-	m := newMerge()
-	for i, t := range tapes {
-		m.feeders.push(newFeeder(&sliceRows{sliceSource{tape: t}}, i))
-	}
-	out, _ := Collect(m) // slices do not fail
-	return out
-}
-
 // lane queues the read but not yet replayed ticks of one symbol of one
 // file, in row order, which is time order.
 type lane struct {

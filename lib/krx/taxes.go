@@ -112,8 +112,7 @@ var taxTable = [...]taxPeriod{
 // taxPeriod for why the trade date and not the settlement date). An
 // UnknownMarket is taxed as KOSPI, the market of most of KRX's value.
 func SellTaxes(t time.Time, m Market) (transaction, rural Rate) {
-	y, mo, d := t.In(market.Seoul).Date()
-	day := y*10000 + int(mo)*100 + d
+	day := dateKey(t.In(market.Seoul))
 	p := &taxTable[0]
 	for i := len(taxTable) - 1; i > 0; i-- {
 		if day >= taxTable[i].from {
