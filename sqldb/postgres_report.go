@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/qbtrading/qb/lib/market"
 )
 
 // LogEvent appends one row to system_logs.
@@ -71,25 +69,8 @@ func (s *Postgres) Stocks(ctx context.Context) ([]Stock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read stocks: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Stock, error) {
-		var st Stock
-		var code, listed string
-		if err := row.Scan(&code, &st.Name, &st.Market, &st.Sector, &st.ListedShares, &listed); err != nil {
-			return st, err
-		}
-		st.Code = market.Symbol(code)
-		if listed != "" {
-			var err error
-			if st.Listed, err = time.ParseInLocation(time.DateOnly, listed, market.Seoul); err != nil {
-				return st, fmt.Errorf("%s: listed %q: %w", code, listed, err)
-			}
-		}
-		return st, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read stocks: %w", err)
-	}
-	return out, nil
+	defer rows.Close()
+	return scanStocks(rows)
 }
 
 // SaveRisk stores or replaces the risk figures at r.Time.

@@ -95,3 +95,28 @@ func scanMaxSeqs(rows rowScanner) (map[string]int64, error) {
 	}
 	return out, nil
 }
+
+// scanStocks reads stock_metadata rows (code, name, market, sector,
+// listed_shares, listed as YYYY-MM-DD or empty).
+func scanStocks(rows rowScanner) ([]Stock, error) {
+	var out []Stock
+	for rows.Next() {
+		var st Stock
+		var code, listed string
+		if err := rows.Scan(&code, &st.Name, &st.Market, &st.Sector, &st.ListedShares, &listed); err != nil {
+			return nil, fmt.Errorf("read stocks: %w", err)
+		}
+		st.Code = market.Symbol(code)
+		if listed != "" {
+			var err error
+			if st.Listed, err = time.ParseInLocation(time.DateOnly, listed, market.Seoul); err != nil {
+				return nil, fmt.Errorf("read stocks: %s: listed %q: %w", code, listed, err)
+			}
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read stocks: %w", err)
+	}
+	return out, nil
+}

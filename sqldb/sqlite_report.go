@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/qbtrading/qb/lib/market"
 )
 
 // LogEvent appends one row to system_logs.
@@ -65,25 +63,7 @@ func (s *SQLite) Stocks(ctx context.Context) ([]Stock, error) {
 		return nil, fmt.Errorf("read stocks: %w", err)
 	}
 	defer rows.Close()
-	var out []Stock
-	for rows.Next() {
-		var st Stock
-		var code, listed string
-		if err := rows.Scan(&code, &st.Name, &st.Market, &st.Sector, &st.ListedShares, &listed); err != nil {
-			return nil, fmt.Errorf("read stocks: %w", err)
-		}
-		st.Code = market.Symbol(code)
-		if listed != "" {
-			if st.Listed, err = time.ParseInLocation(time.DateOnly, listed, market.Seoul); err != nil {
-				return nil, fmt.Errorf("read stocks: %s: listed %q: %w", code, listed, err)
-			}
-		}
-		out = append(out, st)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read stocks: %w", err)
-	}
-	return out, nil
+	return scanStocks(rows)
 }
 
 // SaveRisk stores or replaces the risk figures at r.Time.

@@ -38,7 +38,7 @@ func newStateStores(files *statefile.Dir, store *storeStates, log zerolog.Logger
 		targets = append(targets, statefile.Target{Name: "state file", Saver: files})
 	}
 	if store != nil {
-		targets = append(targets, statefile.Target{Name: "store", Saver: store, Timeout: journalTimeout})
+		targets = append(targets, statefile.Target{Name: "store", Saver: store, Timeout: stateTimeout})
 	}
 	s.w = statefile.NewWriter(log, targets...)
 	return s

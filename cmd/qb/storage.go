@@ -76,7 +76,7 @@ func openStorage(ctx context.Context, rf runFlags, log zerolog.Logger) (*storage
 		log.Warn().Err(err).Msg("no local copy of strategy state: it is kept in the store only")
 		files = nil
 	}
-	states := newStateStores(files, &storeStates{st: st, rec: rec}, log)
+	states := newStateStores(files, &storeStates{st: st}, log)
 	return &storage{st: st, rec: rec, states: states, log: log}, nil
 }
 

@@ -81,8 +81,8 @@ func (s recStore) WriteEvents(ctx context.Context, events []record.Event) error 
 	return s.LogEvents(ctx, out)
 }
 
-// journalTimeout bounds a write that waits for the store (strategy state).
-const journalTimeout = 10 * time.Second
+// stateTimeout bounds one write of a strategy's state to the store.
+const stateTimeout = 10 * time.Second
 
 // journal is the engine's Journal on the recorder's journal: each call is
 // an fsync'd append to a local file, and the store is brought up to date in
@@ -92,21 +92,15 @@ type journal struct{ rec *record.Recorder }
 var _ engine.Journal = journal{}
 
 func (j journal) SaveOrder(o market.Order) error {
-	ctx, cancel := context.WithTimeout(context.Background(), journalTimeout)
-	defer cancel()
-	return j.rec.SaveOrder(ctx, o)
+	return j.rec.SaveOrder(context.Background(), o) // a local append: nothing to time out
 }
 
 func (j journal) SaveFill(f market.Fill) error {
-	ctx, cancel := context.WithTimeout(context.Background(), journalTimeout)
-	defer cancel()
-	return j.rec.SaveFill(ctx, f)
+	return j.rec.SaveFill(context.Background(), f)
 }
 
 func (j journal) SavePosition(strategy string, p market.Position) error {
-	ctx, cancel := context.WithTimeout(context.Background(), journalTimeout)
-	defer cancel()
-	return j.rec.SavePosition(ctx, strategy, p)
+	return j.rec.SavePosition(context.Background(), strategy, p)
 }
 
 // recordSink logs fills and rejections (live.LogSink), records closed
@@ -148,10 +142,7 @@ func rejection(o *market.Order) record.Event {
 // storeStates keeps strategy state in the store's strategy_state table,
 // with its checkpoint version: {"qb_state_version": V, "state": ...}. A
 // row written before versions (the plain state) is version 0.
-type storeStates struct {
-	st  sqldb.Store
-	rec *record.Recorder
-}
+type storeStates struct{ st sqldb.Store }
 
 // versionedRow is a strategy_state row with a checkpoint version.
 type versionedRow struct {
@@ -198,5 +189,7 @@ func (s storeStates) SaveVersion(ctx context.Context, name string, st script.Sta
 	if err != nil {
 		return fmt.Errorf("save state of %s: %w", name, err)
 	}
-	return s.rec.SaveStrategyState(ctx, name, row)
+	// One attempt: the statefile.Writer lane this runs in retries with
+	// backoff and keeps only the newest state.
+	return s.st.SaveStrategyState(ctx, name, row)
 }
