@@ -113,10 +113,10 @@ Exit status:
 With --watch, a failure is printed and the watch goes on; Ctrl-C exits 0.
 
 Progress: a replay that takes more than a couple of seconds redraws one line
-on stderr, when stderr is a terminal: ticks done, ticks per second, the
-simulated time (KST) and, when the total is known, the share done and an
-ETA. --quiet turns it off; it is never part of stdout or the --report, and
-is off with --watch.
+on stderr, when stderr is a terminal: ticks done, ticks per second and the
+simulated time (KST). Files and stores are streamed, so their length is not
+known ahead and the line shows no ETA. --quiet turns it off; it is never
+part of stdout or the --report, and is off with --watch.
 `
 
 // exitFailed is qb replay's exit status when the replay ran to the end but
